@@ -1,0 +1,1 @@
+"""The HTTP edge: validate the request, call the engine, serialise the answer."""

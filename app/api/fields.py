@@ -1,0 +1,195 @@
+"""Request field types: nested lists of numbers as float64 arrays, and int-or-pair options.
+
+Each says what is wrong and where in one message.
+
+pydantic's own list-of-float types would accept ``true`` and ``"1"`` in lax mode, and
+a Union of 2-D and 3-D lists reports every branch's failure at once; one walk over
+the nesting gives one clear message instead ("input, row 2: 3 numbers, row 1 has 2").
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Sequence
+
+import numpy as np
+from pydantic import PlainValidator, ValidationInfo, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+_AXIS_NAMES = {
+    1: ("element",),
+    2: ("row", "column"),
+    3: ("channel", "row", "column"),
+    4: ("kernel", "channel", "row", "column"),
+}
+
+
+def _fail(field: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError("invalid_value", "{field}: {message}", {"field": field, "message": message})
+
+
+def _depth(value: Any) -> int:
+    depth = 0
+    while isinstance(value, list):
+        if not value:
+            return depth + 1
+        value = value[0]
+        depth += 1
+    return depth
+
+
+def _empty_inside(value: Any) -> bool:
+    while isinstance(value, list):
+        if not value:
+            return True
+        value = value[0]
+    return False
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _where(path: Sequence[int], ndim: int) -> str:
+    names = _AXIS_NAMES[ndim][: len(path)]
+    return ", ".join(f"{name} {i + 1}" for name, i in zip(names, path))
+
+
+def _check_block(value: Any, ndim: int, field: str, path: tuple[int, ...], shape: list[int | None]) -> None:
+    """Walk one level, recording the first-seen length of each axis and rejecting ragged ones."""
+    axis = len(path)
+    if not isinstance(value, list):
+        where = _where(path, ndim)
+        raise _fail(field, f"{where}: expected a list, got {_kind(value)}")
+    if not value:
+        where = f" ({_where(path, ndim)})" if path else ""
+        raise _fail(field, f"is empty{where}: every {_AXIS_NAMES[ndim][axis]} needs at least one entry")
+    if shape[axis] is None:
+        shape[axis] = len(value)
+    elif len(value) != shape[axis]:
+        raise _fail(
+            field,
+            f"{_where(path, ndim)} has {_plural(len(value), _AXIS_NAMES[ndim][axis])} but the first has {shape[axis]}: "
+            f"every {_AXIS_NAMES[ndim][axis - 1]} needs the same length",
+        )
+    if axis == ndim - 1:
+        for i, x in enumerate(value):
+            kind = type(x)
+            if kind is not float and kind is not int:
+                raise _fail(field, f"{_where(path + (i,), ndim)}: expected a number, got {_kind(x)}")
+            if kind is float and not math.isfinite(x):
+                raise _fail(field, f"{_where(path + (i,), ndim)}: {x!r} is not a finite number")
+            if kind is int and abs(x) > 1.7976931348623157e308:
+                raise _fail(field, f"{_where(path + (i,), ndim)}: the number overflows float64")
+        return
+    for i, item in enumerate(value):
+        _check_block(item, ndim, field, path + (i,), shape)
+
+
+def _kind(x: Any) -> str:
+    if isinstance(x, bool):
+        return "true/false"
+    if isinstance(x, str):
+        return "a string"
+    if x is None:
+        return "null"
+    if isinstance(x, dict):
+        return "an object"
+    if isinstance(x, list):
+        return "a list"
+    return type(x).__name__
+
+
+def parse_array(value: Any, field: str, ndims: tuple[int, ...], max_shape: dict[int, tuple[int, ...]]) -> np.ndarray:
+    """Validate `value` as a rectangular nested list of finite numbers with one of `ndims` dimensions."""
+    depth = _depth(value)
+    if depth < min(ndims) and _empty_inside(value):
+        raise _fail(field, "is empty: it needs at least one number")
+    if depth not in ndims:
+        allowed = " or ".join(_describe(n) for n in ndims)
+        found = "a number" if depth == 0 else _describe(depth)
+        raise _fail(field, f"expected {allowed}, got {found}")
+    shape: list[int | None] = [None] * depth
+    _check_block(value, depth, field, (), shape)
+    limits = max_shape[depth]
+    for axis, (size, limit) in enumerate(zip(shape, limits)):
+        if size is not None and size > limit:
+            raise _fail(field, f"has {_plural(size, _AXIS_NAMES[depth][axis])}; at most {limit} are allowed")
+    array = np.array(value, dtype=np.float64)
+    if not np.isfinite(array).all():
+        raise _fail(field, "a number overflows float64 (|x| ≤ 1.8e308)")
+    return array
+
+
+def _describe(ndim: int) -> str:
+    return {1: "a list of numbers", 2: "a matrix (list of rows)", 3: "channels of matrices", 4: "kernels of channels of matrices"}[ndim]
+
+
+def _schema(ndim: int, limits: tuple[int, ...]) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "number"}
+    for limit in reversed(limits):
+        schema = {"type": "array", "items": schema, "minItems": 1, "maxItems": limit}
+    return schema
+
+
+def ArrayField(ndims: tuple[int, ...], max_shape: dict[int, tuple[int, ...]]) -> Any:
+    """An annotated type validating nested lists of numbers into a float64 ndarray."""
+
+    def validate(value: Any, info: ValidationInfo) -> np.ndarray:
+        return parse_array(value, info.field_name or "value", ndims, max_shape)
+
+    schemas = [_schema(n, max_shape[n]) for n in ndims]
+    json_schema = schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
+    return Annotated[np.ndarray, PlainValidator(validate), WithJsonSchema(json_schema)]
+
+
+
+
+def IntOrList(lengths: tuple[int, ...], minimum: int, maximum: int, meaning: str) -> Any:
+    """A whole number, or a list of `lengths` whole numbers, each in [minimum, maximum].
+
+    One validator rather than a pydantic Union, so a mistake gets one message that says
+    every accepted form, not one message per Union branch.
+    """
+    forms = " or ".join(f"a list of {n}" for n in lengths)
+
+    def check(x: Any, field: str) -> int:
+        if type(x) is not int:
+            raise _fail(field, f"expected a whole number ({meaning}), got {_kind(x) if not isinstance(x, float) else x!r}")
+        if not minimum <= x <= maximum:
+            raise _fail(field, f"{x} is out of range: {meaning} must be from {minimum} to {maximum}")
+        return x
+
+    def validate(value: Any, info: ValidationInfo) -> int | tuple[int, ...]:
+        field = info.field_name or "value"
+        if isinstance(value, list):
+            if len(value) not in lengths:
+                raise _fail(field, f"expected one number or {forms}, got a list of {len(value)}")
+            return tuple(check(x, field) for x in value)
+        return check(value, field)
+
+    item = {"type": "integer", "minimum": minimum, "maximum": maximum}
+    json_schema = {
+        "anyOf": [item, *({"type": "array", "items": item, "minItems": n, "maxItems": n} for n in lengths)]
+    }
+    return Annotated[Any, PlainValidator(validate), WithJsonSchema(json_schema)]
+
+
+def NumberOrList(max_items: int) -> Any:
+    """A number, or a list of numbers (a bias: one number per kernel)."""
+
+    def validate(value: Any, info: ValidationInfo) -> float | np.ndarray:
+        field = info.field_name or "value"
+        if isinstance(value, list):
+            return parse_array(value, field, (1,), {1: (max_items,)})
+        kind = type(value)
+        if kind is not float and kind is not int:
+            raise _fail(field, f"expected a number or a list of numbers, got {_kind(value)}")
+        number = float(value)
+        if not math.isfinite(number):
+            raise _fail(field, f"{value!r} is not a finite number")
+        return number
+
+    item = {"type": "number"}
+    json_schema = {"anyOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": max_items}]}
+    return Annotated[Any, PlainValidator(validate), WithJsonSchema(json_schema)]

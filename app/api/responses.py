@@ -1,0 +1,43 @@
+"""JSON out at full float64 precision, fast.
+
+orjson writes every float in its shortest round-trip form (as Python's ``repr``), so a
+client parsing the answer gets back exactly the engine's float64, never a rounded one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import orjson
+from fastapi.responses import Response
+
+
+class JSONBytes(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, default=_default)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def nested(array: np.ndarray, plain: bool, canonical_ndim: int) -> Any:
+    """Drop the leading length-1 axes the request did not have, so a plain matrix in gives one out."""
+    if plain:
+        array = array.reshape(array.shape[canonical_ndim - 2 :])
+    return array.tolist()
+
+
+def nested_index(index: tuple[int, ...], plain: bool) -> list[int]:
+    return list(index[-2:] if plain else index)
+
+
+def all_finite(*arrays: np.ndarray | None) -> bool:
+    return all(a is None or bool(np.isfinite(a).all()) for a in arrays)

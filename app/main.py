@@ -1,0 +1,44 @@
+"""The ASGI application: routers, static files, error handlers and headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from . import __version__
+from .api.errors import install_error_handlers
+from .api.middleware import BodyLimit, SecurityHeaders
+from .api.routes import conv, health
+from .settings import get_settings
+
+
+
+def asset_dir(name: str) -> Path:
+    """`static/` or `templates/`: inside the package when installed, beside it in a checkout."""
+    packaged = Path(__file__).resolve().parent / name
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / name
+
+
+DESCRIPTION = """
+Backpropagation through the layers of a CNN and an RNN, number by number.
+
+Each endpoint takes small matrices as nested JSON lists (a plain matrix in gives a
+plain matrix out) and answers with the forward result, the gradients, and every named
+intermediate the chapter's derivation passes through. Numbers go out at full float64
+precision. Bad input gets a 4xx whose `field` names the culprit.
+"""
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(title="Backprop Explorer", version=__version__, description=DESCRIPTION)
+    for module in (health, conv):
+        app.include_router(module.router)
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,26 @@
+"""Runtime settings, read once from the environment.
+
+Size limits that appear in the API schema live in :mod:`app.api.limits`, because the
+schema is fixed when the app starts; what an operator may tune at run time is here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_body_bytes: int = 2 * 1024 * 1024
+    # Per-element expansions are sent unasked only while they stay small (a few KiB of JSON).
+    auto_terms_limit: int = 2_000
+    # Asked for explicitly ("terms": "all"), they may be larger, but not unbounded.
+    max_terms: int = 60_000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings for this process; ``BPE_MAX_BODY_BYTES`` overrides the body cap."""
+    return Settings(max_body_bytes=int(os.environ.get("BPE_MAX_BODY_BYTES", Settings.max_body_bytes)))

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install everything the tests need on a fresh Debian machine, then run all of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null 2>&1; then
+    apt-get update -q && apt-get install -y -q chromium
+fi
+# torch==2.13.0 is the CPU build; a bare "torch" would pull a multi-GB CUDA build.
+python -m pip install -q torch==2.13.0
+python -m pip install -q -e '.[test]'
+exec python -m pytest "$@"
