@@ -12,3 +12,8 @@ class InvalidInput(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """``(2, 3, 3)`` → ``2×3×3``, as messages write shapes."""
+    return "×".join(str(n) for n in shape)
