@@ -6,6 +6,11 @@ from typing import Callable
 
 import numpy as np
 import torch
+import torch.nn.functional as tf
+
+from app.engine.activation import ActivationSpec
+from app.engine.conv import ConvSpec
+from app.engine.pool import PoolSpec
 
 torch.set_default_dtype(torch.float64)
 
@@ -34,3 +39,48 @@ def central_difference(f: Callable[[np.ndarray], float], x: np.ndarray, eps: flo
         shifted[index] -= 2 * eps
         grad[index] = (up - f(shifted)) / (2 * eps)
     return grad
+
+
+def torch_conv(x: torch.Tensor, kernel: torch.Tensor, bias: torch.Tensor | None, spec: ConvSpec) -> torch.Tensor:
+    top, bottom, left, right = spec.padding
+    padded = tf.pad(x, (left, right, top, bottom))
+    used = kernel.flip(2, 3) if spec.mode == "convolution" else kernel
+    return tf.conv2d(padded[None], used, bias, stride=spec.stride, dilation=spec.dilation)[0]
+
+
+def torch_pool(x: torch.Tensor, spec: PoolSpec, return_indices: bool = False):
+    """PyTorch's own padding where it can express it (the same on both ends), F.pad otherwise.
+
+    Max pooling answers ``(output, indices)`` with a leading batch axis of 1 when asked for the
+    indices, else the output without it.
+    """
+    top, bottom, left, right = spec.padding
+    symmetric = top == bottom and left == right
+    if not symmetric:
+        x = tf.pad(x, (left, right, top, bottom), value=-torch.inf if spec.mode == "max" else 0.0)
+    padding = (top, left) if symmetric else 0
+    if spec.mode == "max":
+        pooled = tf.max_pool2d(x[None], spec.size, spec.stride, padding, return_indices=return_indices)
+        return pooled if return_indices else pooled[0]
+    return tf.avg_pool2d(x[None], spec.size, spec.stride, padding, count_include_pad=True)[0]
+
+
+def torch_activation(x: torch.Tensor, spec: ActivationSpec) -> torch.Tensor:
+    """PyTorch's function; ReLU with f′(0) = 1 is written as where(x ≥ 0, x, 0), whose gradient at 0 is 1."""
+    if spec.function == "relu":
+        return torch.relu(x) if spec.relu_grad_at_zero == 0 else torch.where(x >= 0, x, torch.zeros_like(x))
+    if spec.function == "leaky_relu":
+        return tf.leaky_relu(x, spec.negative_slope)
+    if spec.function == "sigmoid":
+        return torch.sigmoid(x)
+    if spec.function == "tanh":
+        return torch.tanh(x)
+    return torch.softmax(x.reshape(-1), 0).reshape(x.shape)
+
+
+TORCH_LOSSES = {
+    "mse": lambda p, y: tf.mse_loss(p, y),
+    "half_sse": lambda p, y: 0.5 * ((p - y) ** 2).sum(),
+    "cross_entropy": lambda p, y: tf.cross_entropy(p.reshape(-1), y.reshape(-1)),
+    "bce": lambda p, y: tf.binary_cross_entropy_with_logits(p, y),
+}

@@ -6,7 +6,6 @@ from typing import NamedTuple
 
 import numpy as np
 import torch
-import torch.nn.functional as tf
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,7 +17,7 @@ from app.engine.activation import (
     softmax_jacobian,
 )
 
-from .oracles import assert_close, central_difference, tensor
+from .oracles import assert_close, central_difference, tensor, torch_activation
 
 
 class Case(NamedTuple):
@@ -41,19 +40,6 @@ def activation_cases(draw: st.DrawFn, functions: tuple[str, ...] = ACTIVATION_NA
         relu_grad_at_zero=draw(st.sampled_from([0.0, 1.0])),
     )
     return Case(x, spec, rng.normal(size=shape))
-
-
-def torch_activation(x: torch.Tensor, spec: ActivationSpec) -> torch.Tensor:
-    """PyTorch's function; ReLU with f′(0) = 1 is written as where(x ≥ 0, x, 0), whose gradient at 0 is 1."""
-    if spec.function == "relu":
-        return torch.relu(x) if spec.relu_grad_at_zero == 0 else torch.where(x >= 0, x, torch.zeros_like(x))
-    if spec.function == "leaky_relu":
-        return tf.leaky_relu(x, spec.negative_slope)
-    if spec.function == "sigmoid":
-        return torch.sigmoid(x)
-    if spec.function == "tanh":
-        return torch.tanh(x)
-    return torch.softmax(x.reshape(-1), 0).reshape(x.shape)
 
 
 @given(activation_cases())

@@ -6,8 +6,6 @@ from typing import NamedTuple
 
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as tf
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,7 +15,7 @@ from app.engine.errors import InvalidInput
 from app.engine.geometry import effective_size
 from app.engine.loss import LOSS_NAMES, compute_loss
 
-from .oracles import assert_close, central_difference, tensor
+from .oracles import assert_close, central_difference, tensor, torch_conv
 
 
 class Case(NamedTuple):
@@ -48,13 +46,6 @@ def conv_cases(draw: st.DrawFn) -> Case:
     out_h = (n_h + padding[0] + padding[1] - effective_size(k_h, d_h)) // s_h + 1
     out_w = (n_w + padding[2] + padding[3] - effective_size(k_w, d_w)) // s_w + 1
     return Case(x, kernel, bias, spec, rng.normal(size=(c_out, out_h, out_w)))
-
-
-def torch_conv(x: torch.Tensor, kernel: torch.Tensor, bias: torch.Tensor | None, spec: ConvSpec) -> torch.Tensor:
-    top, bottom, left, right = spec.padding
-    padded = tf.pad(x, (left, right, top, bottom))
-    used = kernel.flip(2, 3) if spec.mode == "convolution" else kernel
-    return tf.conv2d(padded[None], used, bias, stride=spec.stride, dilation=spec.dilation)[0]
 
 
 @given(conv_cases())
