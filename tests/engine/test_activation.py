@@ -59,7 +59,9 @@ def test_local_derivative_is_the_gradient_of_each_output_by_its_own_input(case: 
     _, cache = activation_forward(case.x, case.spec)
     derivative = activation_backward(case.grad_output, cache).local_derivative
     x = tensor(case.x.reshape(-1), grad=True)
-    jacobian = torch.autograd.functional.jacobian(lambda v: torch_activation(v.reshape(case.x.shape), case.spec).reshape(-1), x)
+    jacobian = torch.autograd.functional.jacobian(
+        lambda v: torch_activation(v.reshape(case.x.shape), case.spec).reshape(-1), x
+    )
     assert_close(derivative.reshape(-1), torch.diagonal(jacobian).numpy(), "local derivative")
 
 
@@ -69,7 +71,8 @@ def test_softmax_jacobian_matches_torch(case: Case) -> None:
     expected = torch.autograd.functional.jacobian(lambda v: torch.softmax(v, 0), tensor(case.x.reshape(-1)))
     jacobian = softmax_jacobian(out)
     assert_close(jacobian, expected.numpy(), "jacobian")
-    assert_close(jacobian.T @ case.grad_output.reshape(-1), activation_backward(case.grad_output, cache).grad_input.reshape(-1), "Jᵀg")
+    grad_input = activation_backward(case.grad_output, cache).grad_input
+    assert_close(jacobian.T @ case.grad_output.reshape(-1), grad_input.reshape(-1), "Jᵀg")
 
 
 @given(activation_cases(zeros=False))

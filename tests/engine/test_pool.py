@@ -77,7 +77,8 @@ def test_first_tie_rule_is_torch_cpu_argmax(case: Case) -> None:
     for c, i, j in np.ndindex(cache.weights.shape[:3]):
         (u,), (v,) = np.nonzero(cache.weights[c, i, j])
         row, col = i * s_h + u - top, j * s_w + v - left
-        assert row * n_w + col == int(indices[0, c, i, j]), f"window {(c, i, j)}: got {(row, col)}, torch {indices[0, c, i, j]}"
+        torch_index = int(indices[0, c, i, j])
+        assert row * n_w + col == torch_index, f"window {(c, i, j)}: got {(row, col)}, torch's flat index {torch_index}"
 
 
 @given(pool_cases())
@@ -172,7 +173,7 @@ def test_fig_9_8_average_pooling_divides_4_by_4() -> None:
     assert out[0].tolist() == [[4.0, 3.0], [2.0, 2.0]]
     grads = pool_backward(out, cache)
     assert grads.grad_input[0, :2, :2].tolist() == [[1.0, 1.0], [1.0, 1.0]]
-    assert grads.grad_input[0].tolist() == [[1, 1, 0.75, 0.75], [1, 1, 0.75, 0.75], [0.5, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5]]
+    assert grads.grad_input[0].tolist() == [[1, 1, 0.75, 0.75], [1, 1, 0.75, 0.75], [0.5] * 4, [0.5] * 4]
     assert grads.grad_input.sum() == out.sum() == 11
 
 
