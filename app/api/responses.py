@@ -12,6 +12,8 @@ import numpy as np
 import orjson
 from fastapi.responses import Response
 
+from ..engine.geometry import AxisSize
+
 
 class JSONBytes(Response):
     media_type = "application/json"
@@ -41,3 +43,17 @@ def nested_index(index: tuple[int, ...], plain: bool) -> list[int]:
 
 def all_finite(*arrays: np.ndarray | None) -> bool:
     return all(a is None or bool(np.isfinite(a).all()) for a in arrays)
+
+
+def axis_report(size: AxisSize, k: int) -> dict[str, Any]:
+    """One axis of the output size with the chapter's formula written out (SPEC §1)."""
+    return {
+        "n": size.n,
+        "k": k,
+        "k_effective": size.k,
+        "p": size.p,
+        "s": size.s,
+        "out": size.out,
+        "formula": f"⌊({size.n} − {size.k} + {size.p} + {size.s}) / {size.s}⌋ = {size.out}",
+        "uncovered": list(size.uncovered),
+    }

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends
 from ...engine import terms as term_expansions
 from ...engine.conv import ConvCache, ConvGrads, ConvSpec, conv2d_backward, conv2d_forward, sgd_step
 from ...engine.errors import InvalidInput
-from ...engine.geometry import AxisSize, as_pair, as_sides
+from ...engine.geometry import as_pair, as_sides
 from ...engine.loss import compute_loss
 from ...settings import Settings, get_settings
-from ..responses import JSONBytes, all_finite, nested, nested_index
+from ..responses import JSONBytes, all_finite, axis_report, nested, nested_index
 from ..schemas.common import ERROR_RESPONSES
 from ..schemas.conv import Conv2dRequest, Conv2dResponse, TermSelection
 
@@ -87,7 +87,7 @@ def solve_conv2d(request: Conv2dRequest, settings: Settings) -> dict[str, Any]:
         "padded_input": as_input(cache.padded_input),
         "sliding_kernel": as_kernel(cache.sliding_kernel),
         "output": as_out(out),
-        "output_size": {"h": _axis(cache.size_h, kernel.shape[2], spec.dilation[0]), "w": _axis(cache.size_w, kernel.shape[3], spec.dilation[1])},
+        "output_size": {"h": axis_report(cache.size_h, kernel.shape[2]), "w": axis_report(cache.size_w, kernel.shape[3])},
         "loss": loss,
         "loss_name": request.loss if request.target is not None else None,
         "grad_output_source": source,
@@ -125,19 +125,6 @@ def _as_output(array: np.ndarray, field: str, shape: tuple[int, ...]) -> np.ndar
         got = "×".join(map(str, array.shape))
         raise InvalidInput(field, f"must have the output's shape {want}, got {got}")
     return canonical
-
-
-def _axis(size: AxisSize, k: int, dilation: int) -> dict[str, Any]:
-    return {
-        "n": size.n,
-        "k": k,
-        "k_effective": size.k,
-        "p": size.p,
-        "s": size.s,
-        "out": size.out,
-        "formula": f"⌊({size.n} − {size.k} + {size.p} + {size.s}) / {size.s}⌋ = {size.out}",
-        "uncovered": list(size.uncovered),
-    }
 
 
 _EXPANSIONS = {

@@ -27,6 +27,24 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
 
+class AxisSize(BaseModel):
+    n: int
+    k: int
+    k_effective: int
+    p: int
+    s: int
+    out: int
+    formula: str = Field(description="The chapter's formula ⌊(n − k + p + s)/s⌋ with the numbers filled in.")
+    uncovered: list[int] = Field(description="Indices (0-based, in the padded input) that no window covers.")
+
+
+class OutputSize(BaseModel):
+    """The output size along each axis of a sliding-window layer (convolution, pooling)."""
+
+    h: AxisSize
+    w: AxisSize
+
+
 class ErrorItem(BaseModel):
     type: str
     loc: list[Union[str, int]]

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from .. import limits
 from ..fields import ArrayField, IntOrList, NumberOrList
-from .common import LOSS_DESCRIPTION, LossName, Nested, StrictModel
+from .common import LOSS_DESCRIPTION, LossName, Nested, OutputSize, StrictModel
 
 S, C, K, KS = limits.MAX_SIDE, limits.MAX_CHANNELS, limits.MAX_KERNELS, limits.MAX_KERNEL_SIDE
 
@@ -113,22 +113,6 @@ class CellTerms(BaseModel):
     value: float
     bias: Optional[float] = None
     terms: list[TermOut]
-
-
-class AxisSize(BaseModel):
-    n: int
-    k: int
-    k_effective: int
-    p: int
-    s: int
-    out: int
-    formula: str = Field(description="The chapter's formula ⌊(n − k + p + s)/s⌋ with the numbers filled in.")
-    uncovered: list[int] = Field(description="Indices (0-based, in the padded input) that no window covers.")
-
-
-class OutputSize(BaseModel):
-    h: AxisSize
-    w: AxisSize
 
 
 class Conv2dResponse(BaseModel):
