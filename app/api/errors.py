@@ -46,8 +46,11 @@ _TYPE_MESSAGES = {
 
 def _message(error: dict[str, Any], field: str) -> str:
     kind = error.get("type", "")
-    if kind == "invalid_value":  # our own messages already start with the field's name
-        return str(error["msg"])
+    if kind == "invalid_value":  # our own messages already start with the field's own name…
+        text, own = str(error["msg"]), (error.get("ctx") or {}).get("field")
+        if own and own != field and text.startswith(f"{own}:"):
+            return field + text[len(own) :]  # …which, inside a list of layers, becomes its full path
+        return text
     if kind == "json_invalid":
         reason = (error.get("ctx") or {}).get("error")
         return f"body: the body is not valid JSON ({reason})" if reason else "body: the body is not valid JSON"
