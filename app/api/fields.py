@@ -154,11 +154,7 @@ def IntOrList(lengths: tuple[int, ...], minimum: int, maximum: int, meaning: str
     forms = " or ".join(f"a list of {n}" for n in lengths)
 
     def check(x: Any, field: str) -> int:
-        if type(x) is not int:
-            raise _fail(field, f"expected a whole number ({meaning}), got {_kind(x) if not isinstance(x, float) else x!r}")
-        if not minimum <= x <= maximum:
-            raise _fail(field, f"{x} is out of range: {meaning} must be from {minimum} to {maximum}")
-        return x
+        return _whole_number(x, field, minimum, maximum, meaning)
 
     def validate(value: Any, info: ValidationInfo) -> int | tuple[int, ...]:
         field = info.field_name or "value"
@@ -173,6 +169,25 @@ def IntOrList(lengths: tuple[int, ...], minimum: int, maximum: int, meaning: str
         "anyOf": [item, *({"type": "array", "items": item, "minItems": n, "maxItems": n} for n in lengths)]
     }
     return Annotated[Any, PlainValidator(validate), WithJsonSchema(json_schema)]
+
+
+def _whole_number(x: Any, field: str, minimum: int, maximum: int, meaning: str) -> int:
+    if type(x) is not int:
+        got = repr(x) if isinstance(x, float) else _kind(x)
+        raise _fail(field, f"expected a whole number ({meaning}), got {got}")
+    if not minimum <= x <= maximum:
+        raise _fail(field, f"{x} is out of range: {meaning} must be from {minimum} to {maximum}")
+    return x
+
+
+def WholeNumber(minimum: int, maximum: int, meaning: str) -> Any:
+    """A whole number in [minimum, maximum]; ``true``, ``1.0`` and ``"1"`` are refused, as in IntOrList."""
+
+    def validate(value: Any, info: ValidationInfo) -> int:
+        return _whole_number(value, info.field_name or "value", minimum, maximum, meaning)
+
+    json_schema = {"type": "integer", "minimum": minimum, "maximum": maximum}
+    return Annotated[int, PlainValidator(validate), WithJsonSchema(json_schema)]
 
 
 def NumberOrList(max_items: int) -> Any:
