@@ -98,12 +98,38 @@ def pad(x: np.ndarray, spec: PoolSpec) -> np.ndarray:
     return np.pad(x, ((0, 0), (top, bottom), (left, right)), constant_values=fill)
 
 
+def crop(padded: np.ndarray, spec: PoolSpec) -> np.ndarray:
+    """The padding cut off again: ``C × H_p × W_p`` → ``C × n_h × n_w``."""
+    top, bottom, left, right = spec.padding
+    h_p, w_p = padded.shape[1:]
+    return np.ascontiguousarray(padded[:, top : h_p - bottom, left : w_p - right])
+
+
+def windows_of(padded: np.ndarray, spec: PoolSpec) -> np.ndarray:
+    """Every window as a read-only view, ``C × out_h × out_w × k_h × k_w``."""
+    return sliding_window_view(padded, spec.size, axis=(1, 2))[:, :: spec.stride[0], :: spec.stride[1]]
+
+
+def scatter_windows(per_window: np.ndarray, spec: PoolSpec, padded_shape: tuple[int, ...]) -> np.ndarray:
+    """Add each window's ``k_h × k_w`` values into the padded cells it covers; overlaps accumulate.
+
+    One strided slice per window tap, vectorised over every window.
+    """
+    _, out_h, out_w, k_h, k_w = per_window.shape
+    s_h, s_w = spec.stride
+    total = np.zeros(padded_shape)
+    for u in range(k_h):
+        for v in range(k_w):
+            total[:, u : u + s_h * out_h : s_h, v : v + s_w * out_w : s_w] += per_window[:, :, :, u, v]
+    return total
+
+
 def pool_forward(x: np.ndarray, spec: PoolSpec) -> tuple[np.ndarray, PoolCache]:
     """O[c,i,j] = max or mean of P[c, i·s_h : i·s_h + k_h, j·s_w : j·s_w + k_w]; records each window's weights."""
     size_h, size_w = pool_geometry(x.shape, spec)
     padded = pad(x, spec)
-    (k_h, k_w), (s_h, s_w) = spec.size, spec.stride
-    windows = sliding_window_view(padded, (k_h, k_w), axis=(1, 2))[:, ::s_h, ::s_w]  # C × out_h × out_w × k_h × k_w
+    k_h, k_w = spec.size
+    windows = windows_of(padded, spec)
     flat = windows.reshape(*windows.shape[:3], k_h * k_w)
     if spec.mode == "avg":
         out = flat.mean(axis=-1)
@@ -134,17 +160,36 @@ def pool_backward(grad_output: np.ndarray, cache: PoolCache) -> PoolGrads:
         raise InvalidInput(
             "grad_output", f"must match the output's shape {shape_text(expected)}, got {shape_text(grad_output.shape)}"
         )
-    (k_h, k_w), (s_h, s_w) = cache.spec.size, cache.spec.stride
-    out_h, out_w = expected[1:]
     window_grads = grad_output[..., None, None] * cache.weights
-    grad_padded = np.zeros(cache.padded_input.shape)
-    for u in range(k_h):  # one strided slice per window tap, vectorised over every window
-        for v in range(k_w):
-            grad_padded[:, u : u + s_h * out_h : s_h, v : v + s_w * out_w : s_w] += window_grads[:, :, :, u, v]
-    top, bottom, left, right = cache.spec.padding
-    h_p, w_p = grad_padded.shape[1:]
-    grad_input = np.ascontiguousarray(grad_padded[:, top : h_p - bottom, left : w_p - right])
-    return PoolGrads(window_grads, grad_padded, grad_input)
+    grad_padded = scatter_windows(window_grads, cache.spec, cache.padded_input.shape)
+    return PoolGrads(window_grads, grad_padded, crop(grad_padded, cache.spec))
+
+
+def window_maxima(cache: PoolCache) -> np.ndarray:
+    """``C × out_h × out_w × k_h × k_w``: True on every cell holding its window's maximum, ties included."""
+    windows = windows_of(cache.padded_input, cache.spec)
+    return windows == windows.max(axis=(-2, -1), keepdims=True)
+
+
+def window_origins(cache: PoolCache) -> tuple[np.ndarray, np.ndarray]:
+    """Each window's top row (per output row) and left column (per output column) in input coordinates.
+
+    Negative where the window starts in the padding.
+    """
+    top, _, left, _ = cache.spec.padding
+    s_h, s_w = cache.spec.stride
+    return np.arange(cache.size_h.out) * s_h - top, np.arange(cache.size_w.out) * s_w - left
+
+
+def first_maxima(cache: PoolCache) -> np.ndarray:
+    """``C × out_h × out_w × 2``: [row, col] in the input of each window's first maximum in row-major order.
+
+    The cell PyTorch's ``max_pool2d(return_indices=True)`` names, whatever tie rule routes the gradient.
+    """
+    k_w = cache.spec.size[1]
+    first = window_maxima(cache).reshape(*cache.weights.shape[:3], -1).argmax(axis=-1)
+    rows, cols = window_origins(cache)
+    return np.stack([rows[None, :, None] + first // k_w, cols[None, None, :] + first % k_w], axis=-1)
 
 
 def pool_loop(x: np.ndarray, grad_output: np.ndarray, spec: PoolSpec) -> tuple[np.ndarray, np.ndarray]:
