@@ -89,7 +89,12 @@ def with_params(layer: Layer, params: Params) -> Layer:
 
 
 class Mismatch(Exception):
-    """A layer cannot take the shape it receives; the message says what it expects instead."""
+    """A layer cannot take the shape it receives: what it expects instead, and maybe how to fix it."""
+
+    def __init__(self, expected: str, hint: str = "") -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.hint = hint
 
 
 def output_shape(layer: Layer, shape: Shape) -> Shape:
@@ -102,7 +107,7 @@ def output_shape(layer: Layer, shape: Shape) -> Shape:
         n_out, n_in = layer.weight.shape
         if shape != (n_in,):
             hint = "; put a flatten layer before it" if len(shape) > 1 else ""
-            raise Mismatch(f"a vector of {n_in} (its weight is {n_out}×{n_in}){hint}")
+            raise Mismatch(f"a vector of {n_in} (its weight is {n_out}×{n_in})", hint)
         return (n_out,)
     if len(shape) != 3:
         raise Mismatch("feature maps C × H × W")
@@ -156,14 +161,39 @@ def check_chain(layers: list[Layer], input_shape: Shape) -> list[Shape]:
     for index, layer in enumerate(layers):
         try:
             shape = output_shape(layer, shape)
-        except Mismatch as expected:
+        except Mismatch as mismatch:
             source = "the input" if index == 0 else f"layers[{index - 1}] ({layer_type(layers[index - 1])})"
             raise InvalidInput(
                 f"layers[{index}]",
-                f"{layer_type(layer)} expects {expected} but receives {_describe(shape)} from {source}",
+                f"{layer_type(layer)} expects {mismatch.expected} but receives {_describe(shape)} from {source}"
+                f"{mismatch.hint}",
             ) from None
         shapes.append(shape)
     return shapes
+
+
+def multiply_adds(layers: list[Layer], input_shape: Shape) -> int:
+    """About how many multiply-adds one training step takes (forward and backward), to bound a request.
+
+    A convolution costs one product per kernel tap per output cell in each of its three passes
+    (eq. 9.5, 9.8, 9.9), a dense layer one per weight in each of three; the rest one per element
+    they touch.
+    """
+    total = 0
+    for layer, (shape_in, shape_out) in zip(layers, _pairs(input_shape, check_chain(layers, input_shape))):
+        if isinstance(layer, Conv2dLayer):
+            total += 3 * layer.kernel[0].size * int(np.prod(shape_out))
+        elif isinstance(layer, DenseLayer):
+            total += 3 * layer.weight.size
+        elif isinstance(layer, PoolLayer):
+            total += 3 * int(np.prod(layer.spec.size)) * int(np.prod(shape_out))
+        else:
+            total += 3 * int(np.prod(shape_in))
+    return total
+
+
+def _pairs(input_shape: Shape, shapes: list[Shape]) -> list[tuple[Shape, Shape]]:
+    return list(zip([input_shape, *shapes[:-1]], shapes))
 
 
 def _describe(shape: Shape) -> str:
