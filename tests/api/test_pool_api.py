@@ -115,6 +115,7 @@ BAD_INPUTS = [
     ({"input": [[1, 2]], "mode": "max", "size": 1, "ties": "last"}, "ties", ""),
     ({"input": [[1, 2]], "mode": "max", "size": 1, "grad_output": [[1]]}, "grad_output", "output's shape 1×2"),
     ({"input": [[1, 2]], "mode": "max", "size": 1, "grad_output": [[[1, 1]], [[1, 1]]]}, "grad_output", "1×2"),
+    ({"input": [[1.7e308, 1.7e308]], "mode": "avg", "size": [1, 2]}, "input", "overflow"),
     ({"input": [[1, 2]], "mode": "max", "size": 1, "window": 2}, "window", "not a field"),
 ]
 

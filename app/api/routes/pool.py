@@ -53,12 +53,12 @@ def solve_pool(request: PoolRequest) -> dict[str, Any]:
         padding=as_sides(request.padding, "padding"),
         ties=request.ties,
     )
-    out, cache = pool_forward(x, spec)
-    if request.grad_output is None:
-        grad_output, source = np.ones_like(out), "ones"
-    else:
-        grad_output, source = _as_output(request.grad_output, out.shape, plain), "given"
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is found below and reported
+        out, cache = pool_forward(x, spec)
+        if request.grad_output is None:
+            grad_output, source = np.ones_like(out), "ones"
+        else:
+            grad_output, source = _as_output(request.grad_output, out.shape, plain), "given"
         grads = pool_backward(grad_output, cache)
     if not all_finite(out, grads.grad_padded_input):
         raise InvalidInput("input", "the numbers are too large: the result overflows float64 (±1.8e308)")
