@@ -12,6 +12,7 @@ MAX_TERMS_AT = 64  # cells whose expansion one request may ask for
 MAX_VECTOR = 4096  # elements of a vector input (an activation's samples, a dense layer's input)
 MAX_POOL_SIDE = 64  # rows or columns of a pooling window
 MAX_WINDOW_CELLS = 32_768  # pooling: output cells × window cells, above which per-window details are left out
+MAX_POOL_CELLS = 4_000_000  # pooling: output cells × window cells computed at all (each holds a float64 thrice)
 MAX_JACOBIAN_SIDE = 64  # softmax: elements whose N × N Jacobian is sent
 MAX_NEGATIVE_SLOPE = 1e3  # |slope| of leaky ReLU
 MAX_DENSE_OUT = 256  # rows of a dense weight

@@ -151,6 +151,14 @@ def test_large_chains_are_bounded_by_the_work_they_take(client) -> None:
     assert detail["field"] == "steps" and "fit" in detail["msg"]
 
 
+def test_pool_layers_are_bounded_by_their_window_cells(client) -> None:
+    response = post(client, {
+        "input": np.zeros((8, 64, 64)).tolist(), "layers": [{"type": "tanh"}, {"type": "maxpool", "size": 32, "stride": 1}],
+        "target": np.zeros((8, 33, 33)).tolist(),
+    })
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "layers[1]"
+
+
 def test_divergence_names_the_learning_rate(client) -> None:
     response = post(client, {
         "input": [10], "target": [0], "loss": "half_sse", "learning_rate": 1000, "steps": 200,

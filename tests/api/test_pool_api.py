@@ -91,6 +91,13 @@ def test_channels_strides_and_padding_match_torch(client, mode) -> None:
     assert got["windows"][-1]["index"] == [2, 3, 2] and np.shape(got["mask"]) == (3, 7, 6)
 
 
+def test_windows_that_would_fill_the_memory_are_refused(client) -> None:
+    response = post(client, {"input": np.ones((8, 64, 64)).tolist(), "mode": "avg", "size": 32, "stride": 1})
+    assert response.status_code == 422
+    detail = response.json()["detail"][0]
+    assert detail["field"] == "size" and "larger stride" in detail["msg"]
+
+
 def test_large_requests_leave_the_windows_out(client) -> None:
     body = post(client, {"input": np.ones((8, 64, 64)).tolist(), "mode": "max", "size": 2, "stride": 1}).json()
     assert body["windows"] is None and "grad_input" in body["windows_omitted"]

@@ -17,6 +17,7 @@ from .. import limits
 from ..responses import JSONBytes, all_finite
 from ..schemas import network as schema
 from ..schemas.common import ERROR_RESPONSES
+from .pool import check_pool_cells
 
 router = APIRouter(prefix="/api/v1", tags=["network"])
 
@@ -40,6 +41,9 @@ def solve_network(request: schema.NetworkRequest) -> dict[str, Any]:
     x = request.input[None] if plain else request.input
     layers = [_engine_layer(layer, index) for index, layer in enumerate(request.layers)]
     shapes = engine.check_chain(layers, x.shape)
+    for index, (layer, shape) in enumerate(zip(layers, [x.shape, *shapes])):
+        if isinstance(layer, engine.PoolLayer):
+            check_pool_cells(shape, layer.spec, f"layers[{index}]")
     _check_work(engine.multiply_adds(layers, x.shape), request.steps)
     target = _target(request.target, shapes[-1], layers)
     training = engine.train(layers, x, target, request.loss, request.learning_rate, request.steps)

@@ -17,6 +17,7 @@ from ...engine.pool import (
     first_maxima,
     pool_backward,
     pool_forward,
+    pool_geometry,
     scatter_windows,
     window_maxima,
     window_origins,
@@ -53,6 +54,7 @@ def solve_pool(request: PoolRequest) -> dict[str, Any]:
         padding=as_sides(request.padding, "padding"),
         ties=request.ties,
     )
+    check_pool_cells(x.shape, spec, "size")
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is found below and reported
         out, cache = pool_forward(x, spec)
         if request.grad_output is None:
@@ -93,6 +95,19 @@ def solve_pool(request: PoolRequest) -> dict[str, Any]:
         "windows": windows,
         "windows_omitted": omitted,
     }
+
+
+def check_pool_cells(shape: tuple[int, ...], spec: PoolSpec, field: str) -> None:
+    """Bound the memory a pooling layer takes: every window cell of every output is held thrice."""
+    size_h, size_w = pool_geometry(shape, spec)
+    cells = shape[0] * size_h.out * size_w.out * spec.size[0] * spec.size[1]
+    if cells > limits.MAX_POOL_CELLS:
+        raise InvalidInput(
+            field,
+            f"{size_h.out}×{size_w.out} windows of {spec.size[0]}×{spec.size[1]} over {shape[0]} channel(s) make "
+            f"{cells} window cells, more than the {limits.MAX_POOL_CELLS} allowed; "
+            "use a smaller window or a larger stride",
+        )
 
 
 def _as_output(array: np.ndarray, shape: tuple[int, ...], plain: bool) -> np.ndarray:
