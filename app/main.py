@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.templating import Jinja2Templates
 
 from . import __version__
 from .api.errors import install_error_handlers
 from .api.middleware import BodyLimit, SecurityHeaders
 from .api.routes import conv, health
+from .api.routes.docs import install_docs
 from .settings import get_settings
 
 
@@ -32,9 +34,12 @@ precision. Bad input gets a 4xx whose `field` names the culprit.
 
 def create_app() -> FastAPI:
     settings = get_settings()
-    app = FastAPI(title="Backprop Explorer", version=__version__, description=DESCRIPTION)
+    app = FastAPI(
+        title="Backprop Explorer", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None
+    )
     for module in (health, conv):
         app.include_router(module.router)
+    install_docs(app, Jinja2Templates(directory=asset_dir("templates")))
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
