@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from . import __version__
 from .api.errors import install_error_handlers
 from .api.middleware import BodyLimit, SecurityHeaders
-from .api.routes import conv, health
+from .api.routes import conv, health, rnn
 from .settings import get_settings
 
 
@@ -33,7 +33,7 @@ precision. Bad input gets a 4xx whose `field` names the culprit.
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="Backprop Explorer", version=__version__, description=DESCRIPTION)
-    for module in (health, conv):
+    for module in (health, conv, rnn):
         app.include_router(module.router)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -164,11 +164,12 @@ def rnn_forward(x: np.ndarray, y: np.ndarray, params: RnnParams, spec: RnnSpec) 
         o = h @ params.V.T + params.c
         _check_forward_finite(a, o)
         y_hat, losses, grad_y_hat, grad_o = _losses(o, y, spec)
-    if not np.isfinite(losses).all():
-        raise InvalidInput("y", f"the loss overflows float64 (±1.8e308) at step {_first_bad(losses[:, None]) + 1}")
+        total = float(losses.sum())
+    if not np.isfinite(total):
+        raise _loss_overflow(y, y_hat, losses)
     derivative = _hidden_derivative(spec.hidden_activation, a, h)
     cache = RnnCache(x, y, params, spec, h_prev, a, h, derivative, o, y_hat, losses, grad_y_hat, grad_o)
-    return float(losses.sum()), cache
+    return total, cache
 
 
 def rnn_backward(cache: RnnCache) -> RnnGrads:
@@ -219,6 +220,8 @@ def recurrence_spectrum(W: np.ndarray, hidden_activation: str) -> Spectrum:
 
     W is scaled by its largest entry first so that LAPACK never sees numbers near overflow.
     """
+    if hidden_activation not in _DERIVATIVE_BOUND:
+        raise InvalidInput("hidden_activation", f"unknown activation {hidden_activation!r}")
     scale = float(np.abs(W).max())
     if scale == 0.0:
         radius = singular = 0.0
@@ -262,7 +265,7 @@ def _back_through_time(from_output: np.ndarray, derivative: np.ndarray, W: np.nd
             from_next[t] = W.T @ grad_a[t + 1]
         grad_h[t] = from_output[t] + from_next[t]
         grad_a[t] = grad_h[t] * derivative[t]
-    return BackThroughTime(from_output, from_next, grad_h, grad_a, np.linalg.norm(grad_h, axis=1))
+    return BackThroughTime(from_output, from_next, grad_h, grad_a, row_norms(grad_h))
 
 
 def _hidden(name: str, a: np.ndarray) -> np.ndarray:
@@ -377,6 +380,26 @@ def _check(x: np.ndarray, y: np.ndarray, p: RnnParams, spec: RnnSpec) -> None:
             raise InvalidInput(name, f"has {vector.size} number(s) but needs {meaning} = {size}")
 
 
+def _loss_overflow(y: np.ndarray, y_hat: np.ndarray, losses: np.ndarray) -> InvalidInput:
+    """Blame the target or the output, whichever is the larger at the first step that overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        t = int(np.flatnonzero(~np.isfinite(np.cumsum(losses)))[0])
+    target, output = float(np.abs(y[t]).max()), float(np.abs(y_hat[t]).max())
+    return InvalidInput(
+        "y" if target >= output else "V",
+        f"the loss overflows float64 (±1.8e308) at step {t + 1}: {'yᵗ' if target >= output else 'ỹᵗ'} "
+        f"reaches {max(target, output):.3g}",
+    )
+
+
+def row_norms(rows: np.ndarray) -> np.ndarray:
+    """‖row‖₂ for each row of a T × n array, scaled first so that squaring cannot overflow."""
+    scale = np.abs(rows).max(axis=1)
+    safe = np.where(scale > 0, scale, 1.0)
+    with np.errstate(over="ignore"):
+        return safe * np.linalg.norm(rows / safe[:, None], axis=1)
+
+
 def _check_forward_finite(a: np.ndarray, o: np.ndarray) -> None:
     if not np.isfinite(a).all():
         t = _first_bad(a)
@@ -390,8 +413,8 @@ def _check_forward_finite(a: np.ndarray, o: np.ndarray) -> None:
 
 def _check_backward_finite(grads: RnnGrads) -> None:
     per_step = (
-        grads.through_time.grad_h, grads.through_time.grad_a, grads.last_loss.grad_h,
-        grads.step_grad_U, grads.step_grad_W, grads.step_grad_V,
+        grads.through_time.grad_h, grads.through_time.grad_a, grads.through_time.norm[:, None],
+        grads.last_loss.grad_h, grads.last_loss.norm[:, None], grads.step_grad_U, grads.step_grad_W, grads.step_grad_V,
     )
     bad = [np.flatnonzero(~np.isfinite(q.reshape(q.shape[0], -1)).all(axis=1)) for q in per_step]
     bad_steps = np.concatenate(bad)

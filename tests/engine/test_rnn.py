@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import NamedTuple
 
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as tf
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,16 +25,9 @@ from app.engine.rnn import (
     truncation_cuts,
 )
 
-from .oracles import assert_close, central_difference, tensor
+from .oracles import RnnCase, assert_close, central_difference, tensor, torch_rnn
 
 PARAMS = RnnParams._fields  # U, W, V, b, c, h0
-
-
-class Case(NamedTuple):
-    x: np.ndarray
-    y: np.ndarray
-    params: RnnParams
-    spec: RnnSpec
 
 
 def target_for(loss: str, rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
@@ -49,7 +40,7 @@ def target_for(loss: str, rng: np.random.Generator, shape: tuple[int, int]) -> n
 
 
 @st.composite
-def rnn_cases(draw: st.DrawFn, truncated: bool = True) -> Case:
+def rnn_cases(draw: st.DrawFn, truncated: bool = True) -> RnnCase:
     """A valid network built directly: the output activation is drawn among those the loss allows."""
     T = draw(st.integers(1, 7))
     d_in, d_h, d_out = (draw(st.integers(1, 4)) for _ in range(3))
@@ -71,57 +62,7 @@ def rnn_cases(draw: st.DrawFn, truncated: bool = True) -> Case:
         c=optional(d_out),
         h0=optional(d_h),
     )
-    return Case(rng.normal(size=(T, d_in)), target_for(loss, rng, (T, d_out)), params, spec)
-
-
-class TorchRun(NamedTuple):
-    """The same network as a PyTorch loop; every weight is a fresh leaf at every step."""
-
-    a: list[torch.Tensor]
-    h: list[torch.Tensor]
-    o: list[torch.Tensor]
-    y_hat: list[torch.Tensor]
-    losses: list[torch.Tensor]
-    step_weights: dict[str, list[torch.Tensor]]
-    h0: torch.Tensor
-
-
-def torch_rnn(case: Case) -> TorchRun:
-    """Fig. 9.10 in torch; with truncation k, ``h.detach()`` before steps k+1, 2k+1, ….
-
-    Giving each step its own copy of U, W, V, b, c makes each copy's .grad that step's
-    contribution, and their sum the total: an oracle for both at once.
-    """
-    spec, T = case.spec, case.x.shape[0]
-    hidden = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}[spec.hidden_activation]
-    output = {"identity": lambda o: o, "softmax": lambda o: torch.softmax(o, 0), "sigmoid": torch.sigmoid}[
-        spec.output_activation
-    ]
-    steps = {name: [tensor(getattr(case.params, name), grad=True) for _ in range(T)] for name in "UWVbc"}
-    h0 = tensor(case.params.h0, grad=True)
-    run = TorchRun([], [], [], [], [], steps, h0)
-    state = h0
-    for t in range(T):
-        if spec.truncation is not None and t > 0 and t % spec.truncation == 0:
-            state = state.detach()
-        x, y = tensor(case.x[t]), tensor(case.y[t])
-        a = steps["U"][t] @ x + steps["W"][t] @ state + steps["b"][t]
-        h = hidden(a)
-        o = steps["V"][t] @ h + steps["c"][t]
-        y_hat = output(o)
-        if spec.loss == "mse":
-            loss = tf.mse_loss(y_hat, y)
-        elif spec.loss == "half_sse":
-            loss = 0.5 * ((y_hat - y) ** 2).sum()
-        elif spec.loss == "cross_entropy":
-            loss = tf.cross_entropy(o[None], y[None])
-        else:
-            loss = tf.binary_cross_entropy_with_logits(o, y)
-        for tensor_ in (a, h, o, y_hat):
-            tensor_.retain_grad()
-        run.a.append(a), run.h.append(h), run.o.append(o), run.y_hat.append(y_hat), run.losses.append(loss)
-        state = h
-    return run
+    return RnnCase(rng.normal(size=(T, d_in)), target_for(loss, rng, (T, d_out)), params, spec)
 
 
 def stack(tensors: list[torch.Tensor]) -> np.ndarray:
@@ -133,7 +74,7 @@ def grads_of(tensors: list[torch.Tensor]) -> np.ndarray:
 
 
 @given(rnn_cases())
-def test_forward_and_bptt_match_torch_autograd(case: Case) -> None:
+def test_forward_and_bptt_match_torch_autograd(case: RnnCase) -> None:
     loss, cache = rnn_forward(case.x, case.y, case.params, case.spec)
     grads = rnn_backward(cache)
     run = torch_rnn(case)
@@ -174,7 +115,7 @@ def test_forward_and_bptt_match_torch_autograd(case: Case) -> None:
 
 
 @given(rnn_cases(truncated=False))
-def test_gradients_match_central_differences(case: Case) -> None:
+def test_gradients_match_central_differences(case: RnnCase) -> None:
     _, cache = rnn_forward(case.x, case.y, case.params, case.spec)
     grads = rnn_backward(cache)
     for name in PARAMS:
@@ -186,7 +127,7 @@ def test_gradients_match_central_differences(case: Case) -> None:
 
 
 @given(rnn_cases(truncated=False), st.sampled_from(["tanh", "relu"]))
-def test_hidden_states_and_gradients_match_torch_nn_rnn(case: Case, hidden: str) -> None:
+def test_hidden_states_and_gradients_match_torch_nn_rnn(case: RnnCase, hidden: str) -> None:
     """torch.nn.RNN has two biases (b_ih + b_hh = b) and no output layer: with V = I, c = 0,
     an identity output and half_sse, L = ½ Σₜ ‖hᵗ − yᵗ‖² is the same network."""
     d_h = case.params.W.shape[0]
@@ -215,7 +156,7 @@ def test_hidden_states_and_gradients_match_torch_nn_rnn(case: Case, hidden: str)
 
 
 @given(rnn_cases())
-def test_spectrum_matches_torch_linalg_and_bounds_every_step_back(case: Case) -> None:
+def test_spectrum_matches_torch_linalg_and_bounds_every_step_back(case: RnnCase) -> None:
     _, cache = rnn_forward(case.x, case.y, case.params, case.spec)
     norms = rnn_backward(cache).last_loss.norm
     spectrum = recurrence_spectrum(case.params.W, case.spec.hidden_activation)
@@ -238,7 +179,7 @@ def test_truncation_cuts_blocks_of_k_steps() -> None:
 
 
 @given(rnn_cases(truncated=False))
-def test_truncation_of_one_step_keeps_only_each_outputs_own_part(case: Case) -> None:
+def test_truncation_of_one_step_keeps_only_each_outputs_own_part(case: RnnCase) -> None:
     def backward(truncation: int | None):
         return rnn_backward(rnn_forward(case.x, case.y, case.params, replace(case.spec, truncation=truncation))[1])
 
