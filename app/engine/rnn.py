@@ -34,7 +34,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 
 from .errors import InvalidInput
-from .loss import LOSS_NAMES, LossResult, compute_loss, sigmoid, softmax
+from .loss import LOSS_NAMES, LossName, LossResult, compute_loss, sigmoid, softmax
 
 HiddenActivation = Literal["tanh", "relu", "sigmoid"]
 OutputActivation = Literal["identity", "softmax", "sigmoid"]
@@ -63,7 +63,7 @@ class RnnSpec:
 
     hidden_activation: HiddenActivation = "tanh"
     output_activation: OutputActivation = "identity"
-    loss: str = "mse"
+    loss: LossName = "mse"
     truncation: int | None = None
 
 
@@ -86,7 +86,9 @@ class RnnCache(NamedTuple):
     params: RnnParams
     spec: RnnSpec
     h_prev: np.ndarray  # hᵗ⁻¹, T × d_h (row 0 is h0)
-    a: np.ndarray  # T × d_h
+    a_from_input: np.ndarray  # U xᵗ, T × d_h
+    a_from_state: np.ndarray  # W hᵗ⁻¹, T × d_h
+    a: np.ndarray  # aᵗ = U xᵗ + W hᵗ⁻¹ + b, T × d_h
     h: np.ndarray  # T × d_h
     hidden_derivative: np.ndarray  # σ₁′(aᵗ), T × d_h
     o: np.ndarray  # T × d_out
@@ -148,17 +150,19 @@ def rnn_forward(x: np.ndarray, y: np.ndarray, params: RnnParams, spec: RnnSpec) 
     """The unrolled forward pass of Fig. 9.10 and the total loss L = Σₜ Lᵗ.
 
     The state is carried left to right, so this is a loop over t; the parts that do not
-    depend on hᵗ⁻¹ (U xᵗ + b, V hᵗ + c) are done for every step at once.
+    depend on hᵗ⁻¹ (U xᵗ, V hᵗ + c) are done for every step at once.
     """
     _check(x, y, params, spec)
     T, d_h = x.shape[0], params.W.shape[0]
     with np.errstate(over="ignore", invalid="ignore"):
-        input_part = x @ params.U.T + params.b  # U xᵗ + b, T × d_h
+        from_input = x @ params.U.T  # U xᵗ, T × d_h
+        from_state = np.empty((T, d_h))  # W hᵗ⁻¹
         a = np.empty((T, d_h))
         h = np.empty((T, d_h))
         state = params.h0
         for t in range(T):
-            a[t] = input_part[t] + params.W @ state
+            from_state[t] = params.W @ state
+            a[t] = from_input[t] + from_state[t] + params.b
             state = h[t] = _hidden(spec.hidden_activation, a[t])
         h_prev = np.vstack([params.h0[None], h[:-1]])
         o = h @ params.V.T + params.c
@@ -168,7 +172,7 @@ def rnn_forward(x: np.ndarray, y: np.ndarray, params: RnnParams, spec: RnnSpec) 
     if not np.isfinite(total):
         raise _loss_overflow(y, y_hat, losses)
     derivative = _hidden_derivative(spec.hidden_activation, a, h)
-    cache = RnnCache(x, y, params, spec, h_prev, a, h, derivative, o, y_hat, losses, grad_y_hat, grad_o)
+    cache = RnnCache(x, y, params, spec, h_prev, from_input, from_state, a, h, derivative, o, y_hat, losses, grad_y_hat, grad_o)
     return total, cache
 
 

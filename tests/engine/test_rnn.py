@@ -89,6 +89,9 @@ def test_forward_and_bptt_match_torch_autograd(case: RnnCase) -> None:
     last = np.stack([g.numpy() if g is not None else np.zeros(h.shape) for g, h in zip(last, run.h)])
 
     assert_close(cache.a, stack(run.a), "a")
+    assert_close(cache.h_prev, np.vstack([case.params.h0, stack(run.h)[:-1]]), "hᵗ⁻¹")
+    assert_close(cache.a_from_input, case.x @ case.params.U.T, "U xᵗ")
+    assert_close(cache.a_from_state, cache.h_prev @ case.params.W.T, "W hᵗ⁻¹")
     assert_close(cache.h, stack(run.h), "h")
     assert_close(cache.o, stack(run.o), "o")
     assert_close(cache.y_hat, stack(run.y_hat), "y_hat")

@@ -87,7 +87,8 @@ def _steps(cache: RnnCache, grads: RnnGrads) -> list[dict[str, Any]]:
     """One object per cell of the unrolled network, t = 1 … T, each list built once for all steps."""
     tt, last = grads.through_time, grads.last_loss
     columns = {
-        "x": cache.x, "y": cache.y, "h_prev": cache.h_prev, "a": cache.a, "h": cache.h, "o": cache.o,
+        "x": cache.x, "y": cache.y, "h_prev": cache.h_prev,
+        "a_from_input": cache.a_from_input, "a_from_state": cache.a_from_state, "a": cache.a, "h": cache.h, "o": cache.o,
         "y_hat": cache.y_hat, "loss": cache.losses, "grad_y_hat": cache.grad_y_hat, "grad_o": grads.grad_o,
         "grad_h_from_output": tt.from_output, "grad_h_from_next": tt.from_next, "grad_h": tt.grad_h,
         "hidden_derivative": cache.hidden_derivative, "grad_a": tt.grad_a, "cut": grads.cut,

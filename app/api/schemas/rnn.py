@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Optional
 
 from pydantic import BaseModel, Field
 
+from ...engine.rnn import HiddenActivation, OutputActivation
 from .. import limits
 from ..fields import ArrayField
 from .common import LossName, StrictModel
 
 T_MAX, D = limits.MAX_STEPS, limits.MAX_RNN_SIZE
 
-Sequence = ArrayField((2,), {2: (T_MAX, D)})
+Steps = ArrayField((2,), {2: (T_MAX, D)})
 Weights = ArrayField((2,), {2: (D, D)})
 Vector = ArrayField((1,), {1: (D,)})
-HiddenActivation = Literal["tanh", "relu", "sigmoid"]
-OutputActivation = Literal["identity", "softmax", "sigmoid"]
 
 Matrix = list[list[float]]
 
@@ -110,8 +109,8 @@ TRUNCATION_DESCRIPTION = (
 class RnnRequest(StrictModel):
     """A sequence, its targets, and the weights of Fig. 9.10."""
 
-    x: Sequence = Field(description=f"x¹ … x^T, one row per step: T × d_in, up to {T_MAX} steps of {D}.")
-    y: Sequence = Field(
+    x: Steps = Field(description=f"x¹ … x^T, one row per step: T × d_in, up to {T_MAX} steps of {D}.")
+    y: Steps = Field(
         description="y¹ … y^T, the targets: T × d_out. One-hot rows or distributions for `cross_entropy`, "
         "numbers in [0, 1] for `bce`."
     )
@@ -168,6 +167,8 @@ class RnnStep(BaseModel):
     x: list[float] = Field(description="xᵗ.")
     y: list[float] = Field(description="yᵗ, the target.")
     h_prev: list[float] = Field(description="hᵗ⁻¹, carried in from step t−1 (h⁰ at t = 1).")
+    a_from_input: list[float] = Field(description="U xᵗ.")
+    a_from_state: list[float] = Field(description="W hᵗ⁻¹: what the previous state carries into step t.")
     a: list[float] = Field(description="aᵗ = U xᵗ + W hᵗ⁻¹ + b.")
     h: list[float] = Field(description="hᵗ = σ₁(aᵗ).")
     o: list[float] = Field(description="oᵗ = V hᵗ + c.")
