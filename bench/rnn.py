@@ -72,7 +72,9 @@ def torch_step(x: np.ndarray, y: np.ndarray, params: RnnParams) -> Callable[[], 
     return run
 
 
-def bench_rnn(steps: tuple[int, ...] = (8, 32, 64), d: int = 16, repeats: int = 300, http_repeats: int = 60) -> list[Row]:
+def bench_rnn(
+    steps: tuple[int, ...] = (8, 32, 64), d: int = 16, repeats: int = 300, http_repeats: int = 60
+) -> list[Row]:
     rng = np.random.default_rng(0)
     spec = RnnSpec("tanh", "identity", "mse")
     client = TestClient(create_app())

@@ -172,7 +172,9 @@ def rnn_forward(x: np.ndarray, y: np.ndarray, params: RnnParams, spec: RnnSpec) 
     if not np.isfinite(total):
         raise _loss_overflow(y, y_hat, losses)
     derivative = _hidden_derivative(spec.hidden_activation, a, h)
-    cache = RnnCache(x, y, params, spec, h_prev, from_input, from_state, a, h, derivative, o, y_hat, losses, grad_y_hat, grad_o)
+    cache = RnnCache(
+        x, y, params, spec, h_prev, from_input, from_state, a, h, derivative, o, y_hat, losses, grad_y_hat, grad_o
+    )
     return total, cache
 
 
@@ -258,7 +260,9 @@ def measured_rate(norms: np.ndarray) -> float | None:
     return float(np.exp((np.log(norms[0]) - np.log(norms[-1])) / (norms.size - 1)))
 
 
-def _back_through_time(from_output: np.ndarray, derivative: np.ndarray, W: np.ndarray, cut: np.ndarray) -> BackThroughTime:
+def _back_through_time(
+    from_output: np.ndarray, derivative: np.ndarray, W: np.ndarray, cut: np.ndarray
+) -> BackThroughTime:
     """∂L/∂hᵗ = Vᵀ∂L/∂oᵗ + Wᵀ∂L/∂aᵗ⁺¹ and ∂L/∂aᵗ = ∂L/∂hᵗ ⊙ σ₁′(aᵗ), for t = T … 1."""
     T = from_output.shape[0]
     from_next = np.zeros_like(from_output)
@@ -346,11 +350,13 @@ def _check(x: np.ndarray, y: np.ndarray, p: RnnParams, spec: RnnSpec) -> None:
     """Every shape against every other, naming the field that disagrees and both shapes."""
     if spec.hidden_activation not in HIDDEN_ACTIVATIONS:
         raise InvalidInput(
-            "hidden_activation", f"unknown activation {spec.hidden_activation!r}; expected one of {', '.join(HIDDEN_ACTIVATIONS)}"
+            "hidden_activation",
+            f"unknown activation {spec.hidden_activation!r}; expected one of {', '.join(HIDDEN_ACTIVATIONS)}",
         )
     if spec.output_activation not in OUTPUT_ACTIVATIONS:
         raise InvalidInput(
-            "output_activation", f"unknown activation {spec.output_activation!r}; expected one of {', '.join(OUTPUT_ACTIVATIONS)}"
+            "output_activation",
+            f"unknown activation {spec.output_activation!r}; expected one of {', '.join(OUTPUT_ACTIVATIONS)}",
         )
     if spec.loss not in LOSS_NAMES:
         raise InvalidInput("loss", f"unknown loss {spec.loss!r}; expected one of {', '.join(LOSS_NAMES)}")
@@ -363,22 +369,32 @@ def _check(x: np.ndarray, y: np.ndarray, p: RnnParams, spec: RnnSpec) -> None:
         )
     if spec.truncation is not None and spec.truncation < 1:
         raise InvalidInput("truncation", f"k must be at least 1, got {spec.truncation}")
-    for name, array, ndim in (("x", x, 2), ("y", y, 2), ("U", p.U, 2), ("W", p.W, 2), ("V", p.V, 2), ("b", p.b, 1), ("c", p.c, 1), ("h0", p.h0, 1)):
+    arrays = {"x": x, "y": y, "U": p.U, "W": p.W, "V": p.V, "b": p.b, "c": p.c, "h0": p.h0}
+    for name, array in arrays.items():
+        ndim = 1 if name in ("b", "c", "h0") else 2
         if array.ndim != ndim:
-            raise InvalidInput(name, f"expected {'a matrix' if ndim == 2 else 'a vector'}, got {array.ndim} dimension(s)")
+            kind = "a matrix" if ndim == 2 else "a vector"
+            raise InvalidInput(name, f"expected {kind}, got {array.ndim} dimension(s)")
     T, d_in = x.shape
     d_h = p.U.shape[0]
     if p.U.shape[1] != d_in:
-        raise InvalidInput("U", f"is d_h × d_in = {_shape(p.U)}, so each xᵗ needs {p.U.shape[1]} numbers, but x is T × d_in = {_shape(x)}")
+        raise InvalidInput(
+            "U",
+            f"is d_h × d_in = {_shape(p.U)}, so each xᵗ needs {p.U.shape[1]} numbers, but x is T × d_in = {_shape(x)}",
+        )
     if p.W.shape[0] != p.W.shape[1]:
         raise InvalidInput("W", f"must be square (d_h × d_h), got {_shape(p.W)}")
     if p.W.shape[0] != d_h:
-        raise InvalidInput("W", f"is {_shape(p.W)} but U is {_shape(p.U)}: W must be d_h × d_h with d_h = {d_h}, U's rows")
+        raise InvalidInput(
+            "W", f"is {_shape(p.W)} but U is {_shape(p.U)}: W must be d_h × d_h with d_h = {d_h}, U's rows"
+        )
     if p.V.shape[1] != d_h:
         raise InvalidInput("V", f"is d_out × d_h = {_shape(p.V)} but U is {_shape(p.U)}: V needs d_h = {d_h} columns")
     d_out = p.V.shape[0]
     if y.shape != (T, d_out):
-        raise InvalidInput("y", f"is {_shape(y)} but must be T × d_out = {T}×{d_out} (x is {_shape(x)}, V is {_shape(p.V)})")
+        raise InvalidInput(
+            "y", f"is {_shape(y)} but must be T × d_out = {T}×{d_out} (x is {_shape(x)}, V is {_shape(p.V)})"
+        )
     for name, vector, size, meaning in (("b", p.b, d_h, "d_h"), ("c", p.c, d_out, "d_out"), ("h0", p.h0, d_h, "d_h")):
         if vector.shape != (size,):
             raise InvalidInput(name, f"has {vector.size} number(s) but needs {meaning} = {size}")
@@ -412,7 +428,9 @@ def _check_forward_finite(a: np.ndarray, o: np.ndarray) -> None:
             f"the numbers are too large: aᵗ overflows float64 (±1.8e308) at step {t + 1}",
         )
     if not np.isfinite(o).all():
-        raise InvalidInput("V", f"the numbers are too large: oᵗ overflows float64 (±1.8e308) at step {_first_bad(o) + 1}")
+        raise InvalidInput(
+            "V", f"the numbers are too large: oᵗ overflows float64 (±1.8e308) at step {_first_bad(o) + 1}"
+        )
 
 
 def _check_backward_finite(grads: RnnGrads) -> None:
@@ -422,7 +440,8 @@ def _check_backward_finite(grads: RnnGrads) -> None:
     )
     bad = [np.flatnonzero(~np.isfinite(q.reshape(q.shape[0], -1)).all(axis=1)) for q in per_step]
     bad_steps = np.concatenate(bad)
-    totals_finite = all(np.isfinite(g).all() for g in (grads.grad_U, grads.grad_W, grads.grad_V, grads.grad_b, grads.grad_c, grads.grad_h0))
+    totals = (grads.grad_U, grads.grad_W, grads.grad_V, grads.grad_b, grads.grad_c, grads.grad_h0)
+    totals_finite = all(np.isfinite(g).all() for g in totals)
     if bad_steps.size or not totals_finite:
         where = f" going back through step {int(bad_steps.max()) + 1}" if bad_steps.size else ""
         raise InvalidInput("W", f"the gradient explodes past float64 (±1.8e308){where}: make W, x or T smaller")

@@ -201,7 +201,8 @@ def test_geometric_curve_and_measured_rate() -> None:
 
 
 def _valid() -> tuple[np.ndarray, np.ndarray, RnnParams]:
-    return np.ones((3, 2)), np.ones((3, 1)), RnnParams(np.ones((4, 2)), np.eye(4), np.ones((1, 4)), np.zeros(4), np.zeros(1), np.zeros(4))
+    params = RnnParams(np.ones((4, 2)), np.eye(4), np.ones((1, 4)), np.zeros(4), np.zeros(1), np.zeros(4))
+    return np.ones((3, 2)), np.ones((3, 1)), params
 
 
 @pytest.mark.parametrize(

@@ -87,8 +87,8 @@ def _steps(cache: RnnCache, grads: RnnGrads) -> list[dict[str, Any]]:
     """One object per cell of the unrolled network, t = 1 … T, each list built once for all steps."""
     tt, last = grads.through_time, grads.last_loss
     columns = {
-        "x": cache.x, "y": cache.y, "h_prev": cache.h_prev,
-        "a_from_input": cache.a_from_input, "a_from_state": cache.a_from_state, "a": cache.a, "h": cache.h, "o": cache.o,
+        "x": cache.x, "y": cache.y, "h_prev": cache.h_prev, "a_from_input": cache.a_from_input,
+        "a_from_state": cache.a_from_state, "a": cache.a, "h": cache.h, "o": cache.o,
         "y_hat": cache.y_hat, "loss": cache.losses, "grad_y_hat": cache.grad_y_hat, "grad_o": grads.grad_o,
         "grad_h_from_output": tt.from_output, "grad_h_from_next": tt.from_next, "grad_h": tt.grad_h,
         "hidden_derivative": cache.hidden_derivative, "grad_a": tt.grad_a, "cut": grads.cut,
@@ -120,7 +120,9 @@ def _updated(params: RnnParams, grads: RnnGrads, learning_rate: float | None) ->
     if learning_rate is None:
         return None
     with np.errstate(over="ignore", invalid="ignore"):
-        updated = {name: sgd_step(getattr(params, name), getattr(grads, f"grad_{name}"), learning_rate) for name in WEIGHTS}
+        updated = {
+            name: sgd_step(getattr(params, name), getattr(grads, f"grad_{name}"), learning_rate) for name in WEIGHTS
+        }
     if not all(np.isfinite(value).all() for value in updated.values()):
         raise InvalidInput("learning_rate", "the update overflows float64 (±1.8e308): use a smaller learning rate")
     return {name: value.tolist() for name, value in updated.items()}

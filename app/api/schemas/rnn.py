@@ -261,4 +261,6 @@ class RnnResponse(BaseModel):
     grad_h0: list[float] = Field(description="∂L/∂h⁰ = Wᵀ ∂L/∂a¹.")
     spectrum: RnnSpectrum
     learning_rate: Optional[float]
-    updated: Optional[UpdatedWeights] = Field(description="The weights after one step of gradient descent, when a learning rate was given.")
+    updated: Optional[UpdatedWeights] = Field(
+        description="The weights after one step of gradient descent, when a learning rate was given."
+    )
