@@ -10,10 +10,9 @@ from fastapi.templating import Jinja2Templates
 from . import __version__
 from .api.errors import install_error_handlers
 from .api.middleware import BodyLimit, SecurityHeaders
-from .api.routes import conv, health
+from .api.routes import conv, health, rnn
 from .api.routes.docs import install_docs
 from .settings import get_settings
-
 
 
 def asset_dir(name: str) -> Path:
@@ -37,7 +36,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="Backprop Explorer", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None
     )
-    for module in (health, conv):
+    for module in (health, conv, rnn):
         app.include_router(module.router)
     install_docs(app, Jinja2Templates(directory=asset_dir("templates")))
     install_error_handlers(app)

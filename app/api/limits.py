@@ -9,3 +9,5 @@ MAX_PADDING = 16  # per side
 MAX_DILATION = 8
 MAX_LEARNING_RATE = 1e3
 MAX_TERMS_AT = 64  # cells whose expansion one request may ask for
+MAX_STEPS = 64  # T: steps of an RNN's sequence, and so the largest truncation k
+MAX_RNN_SIZE = 16  # d_in, d_h or d_out of an RNN
