@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.templating import Jinja2Templates
 
 from . import __version__
 from .api.errors import install_error_handlers
 from .api.middleware import BodyLimit, SecurityHeaders
-from .api.routes import activation, conv, health, network, pool
+from .api.routes import activation, conv, health, network, pool, rnn
+from .api.routes.docs import install_docs
 from .settings import get_settings
-
 
 
 def asset_dir(name: str) -> Path:
@@ -32,9 +33,12 @@ precision. Bad input gets a 4xx whose `field` names the culprit.
 
 def create_app() -> FastAPI:
     settings = get_settings()
-    app = FastAPI(title="Backprop Explorer", version=__version__, description=DESCRIPTION)
-    for module in (health, conv, activation, pool, network):
+    app = FastAPI(
+        title="Backprop Explorer", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None
+    )
+    for module in (health, conv, rnn, activation, pool, network):
         app.include_router(module.router)
+    install_docs(app, Jinja2Templates(directory=asset_dir("templates")))
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

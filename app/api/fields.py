@@ -121,8 +121,16 @@ def parse_array(value: Any, field: str, ndims: tuple[int, ...], max_shape: dict[
     return array
 
 
+_DESCRIPTIONS = {
+    1: "a list of numbers",
+    2: "a matrix (list of rows)",
+    3: "channels of matrices",
+    4: "kernels of channels of matrices",
+}
+
+
 def _describe(ndim: int) -> str:
-    return {1: "a list of numbers", 2: "a matrix (list of rows)", 3: "channels of matrices", 4: "kernels of channels of matrices"}[ndim]
+    return _DESCRIPTIONS.get(ndim, f"lists nested {ndim} deep")
 
 
 def _schema(ndim: int, limits: tuple[int, ...]) -> dict[str, Any]:

@@ -80,34 +80,43 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-PAGE_CSP = (
+_BASE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; require-trusted-types-for 'script'; "
-    "trusted-types 'none'"
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+# Our own pages build DOM with createElement/textContent only, so any HTML sink is a bug:
+# Trusted Types with no policy makes `innerHTML = data` throw instead of running.
+PAGE_CSP = f"{_BASE_CSP}; require-trusted-types-for 'script'; trusted-types 'none'"
+# Swagger UI (a React app) renders the API's Markdown descriptions through innerHTML, sanitised
+# by its own DOMPurify; it gets the same policy without Trusted Types.
+DOCS_CSP = _BASE_CSP
+DOCS_PATHS = ("/docs", "/docs-assets/", "/docs-init.js")
 
 
 class SecurityHeaders:
     """The same strict headers on every response: pages, API answers and static files."""
 
-    def __init__(self, app: ASGIApp, csp: str = PAGE_CSP) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.headers = [
-            (b"content-security-policy", csp.encode()),
+        common = [
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"no-referrer"),
             (b"cross-origin-opener-policy", b"same-origin"),
         ]
+        self.page_headers = [(b"content-security-policy", PAGE_CSP.encode()), *common]
+        self.docs_headers = [(b"content-security-policy", DOCS_CSP.encode()), *common]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        headers = self.docs_headers if scope["path"].startswith(DOCS_PATHS) else self.page_headers
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [h for h in self.headers if h[0] not in present]
+                extra = [h for h in headers if h[0] not in present]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 

@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 import orjson
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse
 
 from ..engine.geometry import AxisSize
 
 
-class JSONBytes(Response):
+class JSONBytes(JSONResponse):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .errors import InvalidInput
 from .geometry import AxisSize, Pair, Sides, axis_size, effective_size
@@ -46,6 +45,7 @@ class ConvCache(NamedTuple):
     padded_input: np.ndarray  # P, C_in × H_p × W_p
     kernel: np.ndarray
     sliding_kernel: np.ndarray  # the kernel as it slides over P: flipped (convolution mode), dilated
+    columns: np.ndarray  # every receptive field of P as a column: (C_in·k_h·k_w) × (out_h·out_w)
     spec: ConvSpec
     size_h: AxisSize
     size_w: AxisSize
@@ -63,6 +63,54 @@ class ConvGrads(NamedTuple):
     grad_input: np.ndarray  # ∂L/∂I, C_in × n_h × n_w
 
 
+def zero_pad(a: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+    """Zeros around the last two axes (a fresh C-contiguous array; cheaper than ``np.pad``)."""
+    *lead, h, w = a.shape
+    padded = np.zeros((*lead, h + top + bottom, w + left + right))
+    padded[..., top : top + h, left : left + w] = a
+    return padded
+
+
+def windows(a: np.ndarray, k: Pair, stride: Pair = (1, 1), dilation: Pair = (1, 1)) -> np.ndarray:
+    """Every receptive field of `a` (C × H × W) as a read-only view, C × out_h × out_w × k_h × k_w.
+
+    The view shares `a`'s memory: window (i, j), tap (u, v) is ``a[:, i·s_h + u·d_h, j·s_w + v·d_w]``.
+    """
+    a = np.ascontiguousarray(a)
+    c, h, w = a.shape
+    sc, sh, sw = a.strides
+    span_h, span_w = effective_size(k[0], dilation[0]), effective_size(k[1], dilation[1])
+    shape = (c, (h - span_h) // stride[0] + 1, (w - span_w) // stride[1] + 1, k[0], k[1])
+    strides = (sc, sh * stride[0], sw * stride[1], sh * dilation[0], sw * dilation[1])
+    view = np.ndarray(shape, a.dtype, a, 0, strides)
+    view.flags.writeable = False
+    return view
+
+
+def unfold(fields: np.ndarray) -> np.ndarray:
+    """Receptive fields C × out_h × out_w × k_h × k_w as one matrix (C·k_h·k_w) × (out_h·out_w).
+
+    One contiguous copy turns every sum of eq. 9.5, 9.8 and 9.9 into a single matrix product.
+    """
+    c, out_h, out_w, k_h, k_w = fields.shape
+    return np.ascontiguousarray(fields.transpose(0, 3, 4, 1, 2)).reshape(c * k_h * k_w, out_h * out_w)
+
+
+def fold(sent_back: np.ndarray, shape: Pair, stride: Pair, dilation: Pair) -> np.ndarray:
+    """Add each window's contributions C × k_h × k_w × out_h × out_w back onto a C × H × W grid.
+
+    The inverse of :func:`windows`: overlapping windows accumulate, as gradients must.
+    """
+    c, k_h, k_w, out_h, out_w = sent_back.shape
+    grid = np.zeros((c, *shape))
+    reach_h, reach_w = (out_h - 1) * stride[0] + 1, (out_w - 1) * stride[1] + 1
+    for u in range(k_h):
+        for v in range(k_w):
+            top, left = u * dilation[0], v * dilation[1]
+            grid[:, top : top + reach_h : stride[0], left : left + reach_w : stride[1]] += sent_back[:, u, v]
+    return grid
+
+
 def conv2d_forward(
     x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None, spec: ConvSpec
 ) -> tuple[np.ndarray, ConvCache]:
@@ -76,9 +124,8 @@ def conv2d_forward(
         raise InvalidInput("bias", f"needs one number per kernel ({c_out}), got {bias.size}")
     top, bottom, left, right = spec.padding
     d_h, d_w = spec.dilation
-    s_h, s_w = spec.stride
-    size_h = axis_size(x.shape[1], effective_size(k_h, d_h), top + bottom, s_h)
-    size_w = axis_size(x.shape[2], effective_size(k_w, d_w), left + right, s_w)
+    size_h = axis_size(x.shape[1], effective_size(k_h, d_h), top + bottom, spec.stride[0])
+    size_w = axis_size(x.shape[2], effective_size(k_w, d_w), left + right, spec.stride[1])
     if size_h.out < 1 or size_w.out < 1:
         raise InvalidInput(
             "kernel",
@@ -86,17 +133,16 @@ def conv2d_forward(
             f"{size_h.n + size_h.p}×{size_w.n + size_w.p} padded input",
         )
 
-    padded = np.pad(x, ((0, 0), (top, bottom), (left, right)))
+    padded = zero_pad(x, top, bottom, left, right)
     flipped = kernel[:, :, ::-1, ::-1] if spec.mode == "convolution" else kernel
     sliding = np.zeros((c_out, c_in, size_h.k, size_w.k))
     sliding[:, :, ::d_h, ::d_w] = flipped
 
-    windows = sliding_window_view(padded, (size_h.k, size_w.k), axis=(1, 2))[:, ::s_h, ::s_w, ::d_h, ::d_w]
-    out = np.tensordot(flipped, windows, axes=([1, 2, 3], [0, 3, 4]))  # C_out × out_h × out_w
+    columns = unfold(windows(padded, (k_h, k_w), spec.stride, spec.dilation))  # (C_in·k_h·k_w) × (out_h·out_w)
+    out = (flipped.reshape(c_out, -1) @ columns).reshape(c_out, size_h.out, size_w.out)
     if bias is not None:
         out += bias[:, None, None]
-    cache = ConvCache(x, padded, kernel, sliding, spec, size_h, size_w)
-    return out, cache
+    return out, ConvCache(x, padded, kernel, sliding, columns, spec, size_h, size_w)
 
 
 def stride_upsample(grad_output: np.ndarray, stride: Pair, shape: Pair) -> np.ndarray:
@@ -114,23 +160,29 @@ def conv2d_backward(grad_output: np.ndarray, cache: ConvCache) -> ConvGrads:
             "grad_output", f"must match the output's shape {_shape(expected)}, got {_shape(grad_output.shape)}"
         )
     spec = cache.spec
-    padded = cache.padded_input
-    k_h, k_w = cache.sliding_kernel.shape[2:]
-    h_p, w_p = padded.shape[1:]
-    upsampled = stride_upsample(grad_output, spec.stride, (h_p - k_h + 1, w_p - k_w + 1))
+    k = cache.kernel.shape[2:]
+    span_h, span_w = cache.sliding_kernel.shape[2:]
+    h_p, w_p = cache.padded_input.shape[1:]
+    upsampled = stride_upsample(grad_output, spec.stride, (h_p - span_h + 1, w_p - span_w + 1))
 
-    # eq. 9.8: the upsampled gradient slides over the padded input.
-    patches = sliding_window_view(padded, upsampled.shape[1:], axis=(1, 2))  # C_in × k_h × k_w × G↑
-    grad_sliding = np.tensordot(upsampled, patches, axes=([1, 2], [3, 4]))  # C_out × C_in × k_h × k_w
-    grad_kernel = grad_sliding[:, :, :: spec.dilation[0], :: spec.dilation[1]]
+    # eq. 9.8: G↑ slides over P. Its inserted zeros multiply cells no window used, so the sum
+    # runs over the forward pass's own receptive fields, weighted by ∂L/∂O.
+    c_out, c_in = cache.kernel.shape[:2]
+    grad_kernel = (grad_output.reshape(c_out, -1) @ cache.columns.T).reshape(cache.kernel.shape)
     if spec.mode == "convolution":
         grad_kernel = grad_kernel[:, :, ::-1, ::-1]
 
-    # eq. 9.9: full convolution of G↑ with the kernel rotated by 180°.
-    rotated = cache.sliding_kernel[:, :, ::-1, ::-1]
-    padded_upsampled = np.pad(upsampled, ((0, 0), (k_h - 1, k_h - 1), (k_w - 1, k_w - 1)))
-    full_windows = sliding_window_view(padded_upsampled, (k_h, k_w), axis=(1, 2))  # C_out × H_p × W_p × k
-    grad_padded = np.tensordot(rotated, full_windows, axes=([0, 2, 3], [0, 3, 4]))  # C_in × H_p × W_p
+    # eq. 9.9: the full convolution of G↑ with the kernel rotated by 180°, in its scatter form:
+    # each ∂L/∂O cell sends ∂L/∂O_ij·F back onto the window it came from. The sums are the same,
+    # term for term, as sliding F¹⁸⁰ over the zero-padded G↑ (terms.py lists them that way),
+    # without multiplying the inserted zeros.
+    rotated = cache.sliding_kernel[:, :, ::-1, ::-1].copy()
+    padded_upsampled = zero_pad(upsampled, span_h - 1, span_h - 1, span_w - 1, span_w - 1)
+    taps = cache.sliding_kernel[:, :, :: spec.dilation[0], :: spec.dilation[1]]  # as slid, without dilation zeros
+    sent_back = (taps.reshape(c_out, -1).T @ grad_output.reshape(c_out, -1)).reshape(
+        c_in, *k, *grad_output.shape[1:]
+    )  # C_in × k_h × k_w × out_h × out_w
+    grad_padded = fold(sent_back, (h_p, w_p), spec.stride, spec.dilation)
     top, bottom, left, right = spec.padding
     grad_input = grad_padded[:, top : h_p - bottom, left : w_p - right]
 
@@ -138,7 +190,7 @@ def conv2d_backward(grad_output: np.ndarray, cache: ConvCache) -> ConvGrads:
         upsampled_grad=upsampled,
         grad_kernel=np.ascontiguousarray(grad_kernel),
         grad_bias=grad_output.sum(axis=(1, 2)),
-        rotated_kernel=np.ascontiguousarray(rotated),
+        rotated_kernel=rotated,
         padded_upsampled_grad=padded_upsampled,
         grad_padded_input=grad_padded,
         grad_input=np.ascontiguousarray(grad_input),

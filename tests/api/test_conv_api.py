@@ -38,7 +38,7 @@ def test_fig_9_4_answers_every_intermediate(client) -> None:
 
 
 def test_fig_9_4_terms_write_eq_9_5(client) -> None:
-    body = post(client, FIG_9_4).json()
+    body = post(client, {**FIG_9_4, "terms": "auto"}).json()
     o11 = next(c for c in body["terms"] if c["result"] == "output" and c["index"] == [0, 0])
     products = [(t["left"]["value"], t["right"]["value"]) for t in o11["terms"]]
     assert products == [(1, 1), (2, 2), (4, 3), (5, 4)] and o11["value"] == 37
@@ -94,7 +94,8 @@ def test_uncovered_rows_are_reported(client) -> None:
 
 def test_large_requests_leave_terms_out_unless_asked_for_a_cell(client) -> None:
     big = {"input": np.ones((3, 64, 64)).tolist(), "kernel": np.ones((8, 3, 5, 5)).tolist()}
-    body = post(client, big).json()
+    assert post(client, {**big, "terms": "none"}).json()["terms"] is None
+    body = post(client, {**big, "terms": "auto"}).json()
     assert body["terms"] is None and "terms_at" in body["terms_omitted"]
     cell = post(client, {**big, "terms_at": [{"result": "grad_input", "index": [1, 30, 30]}]}).json()["terms"]
     assert len(cell) == 1 and len(cell[0]["terms"]) == 8 * 25 and cell[0]["value"] == 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 import torch
@@ -11,6 +11,7 @@ import torch.nn.functional as tf
 from app.engine.activation import ActivationSpec
 from app.engine.conv import ConvSpec
 from app.engine.pool import PoolSpec
+from app.engine.rnn import RnnParams, RnnSpec
 
 torch.set_default_dtype(torch.float64)
 
@@ -84,3 +85,63 @@ TORCH_LOSSES = {
     "cross_entropy": lambda p, y: tf.cross_entropy(p.reshape(-1), y.reshape(-1)),
     "bce": lambda p, y: tf.binary_cross_entropy_with_logits(p, y),
 }
+
+
+class RnnCase(NamedTuple):
+    """A sequence, its targets and a network of Fig. 9.10."""
+
+    x: np.ndarray
+    y: np.ndarray
+    params: RnnParams
+    spec: RnnSpec
+
+
+class TorchRun(NamedTuple):
+    """The same network as a PyTorch loop; every weight is a fresh leaf at every step."""
+
+    a: list[torch.Tensor]
+    h: list[torch.Tensor]
+    o: list[torch.Tensor]
+    y_hat: list[torch.Tensor]
+    losses: list[torch.Tensor]
+    step_weights: dict[str, list[torch.Tensor]]
+    h0: torch.Tensor
+
+
+def torch_rnn(case: RnnCase) -> TorchRun:
+    """Fig. 9.10 in torch; with truncation k, ``h.detach()`` before steps k+1, 2k+1, ….
+
+    Giving each step its own copy of U, W, V, b, c makes each copy's .grad that step's
+    contribution, and their sum the total: an oracle for both at once.
+    """
+    spec, T = case.spec, case.x.shape[0]
+    hidden = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}[spec.hidden_activation]
+    output = {"identity": lambda o: o, "softmax": lambda o: torch.softmax(o, 0), "sigmoid": torch.sigmoid}[
+        spec.output_activation
+    ]
+    steps = {name: [tensor(getattr(case.params, name), grad=True) for _ in range(T)] for name in "UWVbc"}
+    h0 = tensor(case.params.h0, grad=True)
+    run = TorchRun([], [], [], [], [], steps, h0)
+    state = h0
+    for t in range(T):
+        if spec.truncation is not None and t > 0 and t % spec.truncation == 0:
+            state = state.detach()
+        x, y = tensor(case.x[t]), tensor(case.y[t])
+        a = steps["U"][t] @ x + steps["W"][t] @ state + steps["b"][t]
+        h = hidden(a)
+        o = steps["V"][t] @ h + steps["c"][t]
+        y_hat = output(o)
+        if spec.loss == "mse":
+            loss = tf.mse_loss(y_hat, y)
+        elif spec.loss == "half_sse":
+            loss = 0.5 * ((y_hat - y) ** 2).sum()
+        elif spec.loss == "cross_entropy":
+            loss = tf.cross_entropy(o[None], y[None])
+        else:
+            loss = tf.binary_cross_entropy_with_logits(o, y)
+        for kept, value in ((run.a, a), (run.h, h), (run.o, o), (run.y_hat, y_hat)):
+            value.retain_grad()
+            kept.append(value)
+        run.losses.append(loss)
+        state = h
+    return run

@@ -65,6 +65,39 @@ def test_forward_and_backward_match_torch_autograd(case: Case) -> None:
         assert_close(grads.grad_bias, bias.grad.numpy(), "grad_bias")
 
 
+def chapter_recipe(grad_output: np.ndarray, cache) -> tuple[np.ndarray, np.ndarray]:
+    """The chapter's steps done literally: G↑ ⋆ over P (eq. 9.8), then the full convolution
+    of the zero-padded G↑ with F¹⁸⁰ and the crop (eq. 9.9)."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    span = cache.sliding_kernel.shape[2:]
+    up = np.zeros((grad_output.shape[0], cache.padded_input.shape[1] - span[0] + 1, cache.padded_input.shape[2] - span[1] + 1))
+    up[:, :: cache.spec.stride[0], :: cache.spec.stride[1]] = grad_output
+    patches = sliding_window_view(cache.padded_input, up.shape[1:], axis=(1, 2))
+    grad_sliding = np.einsum("oij,cuvij->ocuv", up, patches)
+    grad_kernel = grad_sliding[:, :, :: cache.spec.dilation[0], :: cache.spec.dilation[1]]
+    if cache.spec.mode == "convolution":
+        grad_kernel = grad_kernel[:, :, ::-1, ::-1]
+    rotated = cache.sliding_kernel[:, :, ::-1, ::-1]
+    padded_up = np.pad(up, ((0, 0), (span[0] - 1,) * 2, (span[1] - 1,) * 2))
+    full = np.einsum("ocuv,oijuv->cij", rotated, sliding_window_view(padded_up, span, axis=(1, 2)))
+    top, bottom, left, right = cache.spec.padding
+    return grad_kernel, full[:, top : full.shape[1] - bottom, left : full.shape[2] - right]
+
+
+@given(conv_cases())
+def test_engine_matches_the_chapter_recipe_step_by_step(case: Case) -> None:
+    out, cache = conv2d_forward(case.x, case.kernel, None, case.spec)
+    grads = conv2d_backward(case.grad_output, cache)
+    grad_kernel, grad_input = chapter_recipe(case.grad_output, cache)
+    assert_close(grads.grad_kernel, grad_kernel, "grad_kernel (P ⋆ G↑)")
+    assert_close(grads.grad_input, grad_input, "grad_input (full convolution, cropped)")
+    assert grads.rotated_kernel.shape == cache.sliding_kernel.shape
+    assert grads.padded_upsampled_grad.shape[1:] == tuple(
+        n + 2 * (k - 1) for n, k in zip(grads.upsampled_grad.shape[1:], cache.sliding_kernel.shape[2:])
+    )
+
+
 @given(conv_cases())
 def test_every_cell_is_the_sum_of_its_terms(case: Case) -> None:
     """The loop expansions (the slow, obvious version) agree with the vectorised pass."""

@@ -111,7 +111,7 @@ def torch_layer(layer: Layer, x: torch.Tensor, params: dict[str, torch.Tensor]) 
     return tf.linear(x, params["weight"], params.get("bias"))
 
 
-class TorchRun(NamedTuple):
+class TorchTraining(NamedTuple):
     losses: list[float]
     inputs: list[torch.Tensor]  # first step, each layer's input, with .grad = ∂L/∂I
     outputs: list[torch.Tensor]  # first step, each layer's output, with .grad = ∂L/∂O
@@ -119,7 +119,7 @@ class TorchRun(NamedTuple):
     params: list[dict[str, torch.Tensor]]
 
 
-def torch_train(case: Case) -> TorchRun:
+def torch_train(case: Case) -> TorchTraining:
     """The same chain in PyTorch, trained by torch.optim.SGD: the reference for every number."""
     params = [{name: tensor(value, grad=True) for name, value in params_of(layer).items()} for layer in case.layers]
     optimizer = torch.optim.SGD([p for named in params for p in named.values()], lr=case.learning_rate)
@@ -140,7 +140,7 @@ def torch_train(case: Case) -> TorchRun:
             grads = [{name: p.grad.numpy().copy() for name, p in named.items()} for named in params]
             first = (inputs, outputs, grads)
         optimizer.step()
-    return TorchRun(losses, *first, params)
+    return TorchTraining(losses, *first, params)
 
 
 @given(networks())

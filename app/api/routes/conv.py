@@ -27,10 +27,13 @@ router = APIRouter(prefix="/api/v1", tags=["convolution"])
     responses=ERROR_RESPONSES,
     summary="Convolution layer: forward, backward and every intermediate",
 )
-def conv2d(request: Conv2dRequest, settings: Settings = Depends(get_settings)) -> JSONBytes:
+async def conv2d(request: Conv2dRequest, settings: Settings = Depends(get_settings)) -> JSONBytes:
     """Computes O = I ⋆ F + b (eq. 9.5), then ∂L/∂F (eq. 9.8) and ∂L/∂I (eq. 9.9) the way the
     chapter does: stride-upsample ∂L/∂O, slide it over the padded input, rotate the kernel by
-    180°, take the full convolution, crop the padding."""
+    180°, take the full convolution, crop the padding.
+
+    The work is bounded by the size limits (milliseconds at the largest), so it runs on the event
+    loop rather than paying for a thread hand-off on every small request."""
     return JSONBytes(solve_conv2d(request, settings))
 
 
@@ -160,7 +163,7 @@ def _terms(
     else:
         count = term_expansions.term_count(cache)
         if request.terms == "none":
-            return None, "not asked for (terms: none)"
+            return None, "not asked for: send terms: auto or all, or terms_at for chosen cells"
         limit = settings.auto_terms_limit if request.terms == "auto" else settings.max_terms
         if count > limit:
             return None, (

@@ -78,10 +78,11 @@ class Conv2dRequest(StrictModel):
     learning_rate: Optional[Annotated[float, Field(strict=True, gt=0, le=limits.MAX_LEARNING_RATE)]] = Field(
         default=None, description="α: when given, the response holds F − α·∂L/∂F and b − α·∂L/∂b."
     )
-    terms: Literal["auto", "all", "none"] = Field(
-        default="auto",
+    terms: Literal["none", "auto", "all"] = Field(
+        default="none",
         description="Per-element expansions (which products sum to each cell of `output`, `grad_kernel`, "
-        "`grad_input`): `auto` sends them while they are small, `all` always (up to a cap), `none` never.",
+        "`grad_input`, as eq. 9.5, 9.8 and 9.9 write them): `none` (default) leaves them out, `auto` sends "
+        "them while they are small, `all` always (up to a cap).",
     )
     terms_at: Optional[Annotated[list[TermSelection], Field(max_length=limits.MAX_TERMS_AT)]] = Field(
         default=None, description="Expand only these cells (overrides `terms`), e.g. for a large input."

@@ -18,7 +18,7 @@ from .conv import Dilation, KernelArray, Padding, Stride
 from .pool import PADDING_DESCRIPTION, SIZE_DESCRIPTION, STRIDE_DESCRIPTION, TIES_DESCRIPTION, TieRule, WindowSize
 
 DenseWeight = ArrayField((2,), {2: (limits.MAX_DENSE_OUT, limits.MAX_DENSE_IN)})
-Steps = WholeNumber(1, limits.MAX_STEPS, "a number of steps")
+Steps = WholeNumber(1, limits.MAX_TRAINING_STEPS, "a number of steps")
 LearningRate = Annotated[float, Field(strict=True, gt=0, le=limits.MAX_LEARNING_RATE)]
 
 
@@ -151,7 +151,7 @@ class NetworkRequest(StrictModel):
     )
     steps: Steps = Field(
         default=1,
-        description=f"Training steps, 1 to {limits.MAX_STEPS}; also at most {limits.MAX_NETWORK_WORK:.0e} "
+        description=f"Training steps, 1 to {limits.MAX_TRAINING_STEPS}; also at most {limits.MAX_NETWORK_WORK:.0e} "
         "multiply-adds in all.",
     )
 
