@@ -151,6 +151,14 @@ def test_large_chains_are_bounded_by_the_work_they_take(client) -> None:
     assert detail["field"] == "steps" and "fit" in detail["msg"]
 
 
+def test_the_first_step_record_is_bounded(client) -> None:
+    x = np.zeros((8, 64, 64)).tolist()
+    response = post(client, {"input": x, "layers": [{"type": "tanh"}] * 12, "target": x})
+    assert response.status_code == 422
+    detail = response.json()["detail"][0]
+    assert detail["field"] == "layers" and "fewer layers" in detail["msg"]
+
+
 def test_pool_layers_are_bounded_by_their_window_cells(client) -> None:
     response = post(client, {
         "input": np.zeros((8, 64, 64)).tolist(), "layers": [{"type": "tanh"}, {"type": "maxpool", "size": 32, "stride": 1}],

@@ -45,6 +45,7 @@ def solve_network(request: schema.NetworkRequest) -> dict[str, Any]:
         if isinstance(layer, engine.PoolLayer):
             check_pool_cells(shape, layer.spec, f"layers[{index}]")
     _check_work(engine.multiply_adds(layers, x.shape), request.steps)
+    _check_record(layers, [x.shape, *shapes])
     target = _target(request.target, shapes[-1], layers)
     training = engine.train(layers, x, target, request.loss, request.learning_rate, request.steps)
     first = training.first_step
@@ -104,6 +105,19 @@ def _check_work(cost: int, steps: int) -> None:
             "steps",
             f"this chain takes about {cost:.1e} multiply-adds a step; {steps} steps exceed the {budget:.0e} "
             f"allowed, {budget // cost} fit",
+        )
+
+
+def _check_record(layers: list[engine.Layer], shapes: list[engine.Shape]) -> None:
+    """Bound the answer's size: every layer's input, output and their gradients, and its parameters thrice
+    (as used, their gradients, and trained)."""
+    maps = sum(2 * (int(np.prod(shape_in)) + int(np.prod(shape_out))) for shape_in, shape_out in zip(shapes, shapes[1:]))
+    params = sum(3 * value.size for layer in layers for value in engine.params_of(layer).values())
+    if maps + params > limits.MAX_RECORD_NUMBERS:
+        raise InvalidInput(
+            "layers",
+            f"the first step of this chain holds {maps + params} numbers, more than the "
+            f"{limits.MAX_RECORD_NUMBERS} one answer may carry; use fewer layers or a smaller input",
         )
 
 
