@@ -24,3 +24,11 @@ class Settings:
 def get_settings() -> Settings:
     """The settings for this process; ``BPE_MAX_BODY_BYTES`` overrides the body cap."""
     return Settings(max_body_bytes=int(os.environ.get("BPE_MAX_BODY_BYTES", Settings.max_body_bytes)))
+
+
+async def settings_dependency() -> Settings:
+    """The settings as a FastAPI dependency; async, so it costs no thread hand-off per request.
+
+    Tests replace it with ``app.dependency_overrides[settings_dependency]``.
+    """
+    return get_settings()

@@ -12,7 +12,7 @@ from ...engine.conv import ConvCache, ConvGrads, ConvSpec, conv2d_backward, conv
 from ...engine.errors import InvalidInput
 from ...engine.geometry import as_pair, as_sides
 from ...engine.loss import compute_loss
-from ...settings import Settings, get_settings
+from ...settings import Settings, settings_dependency
 from ..responses import JSONBytes, all_finite, axis_report, nested, nested_index
 from ..schemas.common import ERROR_RESPONSES
 from ..schemas.conv import Conv2dRequest, Conv2dResponse, TermSelection
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api/v1", tags=["convolution"])
     responses=ERROR_RESPONSES,
     summary="Convolution layer: forward, backward and every intermediate",
 )
-async def conv2d(request: Conv2dRequest, settings: Settings = Depends(get_settings)) -> JSONBytes:
+async def conv2d(request: Conv2dRequest, settings: Settings = Depends(settings_dependency)) -> JSONBytes:
     """Computes O = I ⋆ F + b (eq. 9.5), then ∂L/∂F (eq. 9.8) and ∂L/∂I (eq. 9.9) the way the
     chapter does: stride-upsample ∂L/∂O, slide it over the padded input, rotate the kernel by
     180°, take the full convolution, crop the padding.
