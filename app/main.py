@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
 
 from . import __version__
 from .api.errors import install_error_handlers
 from .api.middleware import BodyLimit, SecurityHeaders
-from .api.routes import conv, health
+from .api.routes import conv, health, pages
 from .settings import get_settings
-
 
 
 def asset_dir(name: str) -> Path:
@@ -33,8 +34,10 @@ precision. Bad input gets a 4xx whose `field` names the culprit.
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="Backprop Explorer", version=__version__, description=DESCRIPTION)
-    for module in (health, conv):
+    for module in (health, conv, pages):
         app.include_router(module.router)
+    app.state.templates = Jinja2Templates(directory=asset_dir("templates"))
+    app.mount("/static", StaticFiles(directory=asset_dir("static")), name="static")
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
