@@ -10,6 +10,8 @@ from .schemas.conv import FIG_9_4
 
 # Separators of the share-link format, outermost axis first (see static/js/state.js).
 _SEPARATORS = {1: (",",), 2: (";", ","), 3: ("|", ";", ","), 4: ("/", "|", ";", ",")}
+# The order the page writes the fields in (static/js/pages/conv-request.js), so links match it.
+_FIELD_ORDER = ("input", "kernel", "bias", "stride", "padding", "dilation", "mode", "grad_output", "target", "loss", "learning_rate")
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ def _encode(value: Any) -> str:
 
 def share_query(request: dict[str, Any]) -> str:
     """The query string of a share link: rows `;`, cells `,`, channels `|`, kernels `/`, pairs `a,b`."""
-    return "&".join(f"{name}={quote(_encode(value), safe=',;|/-.')}" for name, value in request.items())
+    fields = sorted(request.items(), key=lambda item: _FIELD_ORDER.index(item[0]))
+    return "&".join(f"{name}={quote(_encode(value), safe=',;|/-.')}" for name, value in fields)
 
 
 EXAMPLES: tuple[Example, ...] = (
@@ -111,6 +114,18 @@ EXAMPLES: tuple[Example, ...] = (
             "bias": [0.5, -1],
             "grad_output": [[[1, 0], [-1, 2]], [[0.5, 1], [1, -0.5]]],
             "learning_rate": 0.1,
+        },
+    ),
+    Example(
+        "same-padding",
+        "Padding that keeps the size",
+        "A 3×3 Laplacian kernel with padding 1: the output is as big as the input, and ∂L/∂P is cropped back to ∂L/∂I.",
+        "eq. 9.9, Padding and Stride",
+        {
+            "input": [[1, 2, 0, 1], [0, 1, 2, 3], [3, 0, 1, 1], [2, 1, 0, 2]],
+            "kernel": [[0, 1, 0], [1, -4, 1], [0, 1, 0]],
+            "padding": 1,
+            "learning_rate": 0.05,
         },
     ),
     Example(

@@ -17,13 +17,14 @@ import { symbolOf, symbolText } from "./conv-explain.js";
  * @typedef {object} StageView
  * @property {HTMLElement} section
  * @property {HTMLElement} panel where the equation of the cell in focus goes
- * @property {Map<string, HTMLElement[]>} cells cells by `cellKey(field, index)`
+ * @property {Map<string, {td: HTMLElement, group: number}[]>} cells cells by `cellKey(field, index)`, with
+ *   the row of grids (group) each copy sits in
  * @property {{view: MatrixView, field: string, order: number}[]} views grids, with their place in their field
  * @property {{element: HTMLElement, phase: number}[]} phased parts that appear as the stage goes on
  * @property {HTMLElement[]} lit cells currently highlighted
  *
  * @typedef {object} StageHandlers
- * @property {(stage: number, field: string, index: number[]) => void} onPoint
+ * @property {(stage: number, field: string, index: number[], group: number) => void} onPoint
  * @property {(stage: number) => void} onLeave
  * @property {() => void} onAskLearningRate
  */
@@ -57,7 +58,9 @@ export function buildStages(model, handlers) {
     const panel = document.createElement("div");
     panel.className = "equation-panel";
     panel.setAttribute("aria-live", "polite");
+    panel.setAttribute("role", "region");
     panel.setAttribute("aria-label", `Equation, stage ${stage + 1}`);
+    panel.tabIndex = 0; // long equations scroll sideways, also by keyboard
     /** @type {StageView} */
     const view = { section, panel, cells: new Map(), views: [], phased: [], lit: [] };
     const body = document.createElement("div");
@@ -96,8 +99,12 @@ function paragraph(className, ...children) {
  * @param {StageHandlers} handlers
  */
 function toolkit(model, stageView, stage, handlers) {
+  /** Grids belong to the row of grids that is built next. */
+  let group = 0;
+
   /** A grid of `field` at `prefix` (channel, or kernel and channel). */
   const grid = (field, prefix, phase, words) => {
+    const inGroup = group;
     const sub = model.arrays[field];
     const values = prefix.reduce((block, i) => block[i], sub);
     const rows = values;
@@ -114,10 +121,10 @@ function toolkit(model, stageView, stage, handlers) {
       caption,
       cellLabel: (r, c) => `${symbolText(model, field, [...prefix, r, c])} = ${formatNumber(rows[r][c])}`,
       cellClasses: (r, c) => cellClasses(model, field, [...prefix, r, c]),
-      onPoint: (_, r, c) => handlers.onPoint(stage, field, [...prefix, r, c]),
+      onPoint: (_, r, c) => handlers.onPoint(stage, field, [...prefix, r, c], inGroup),
       onLeave: () => handlers.onLeave(stage),
     });
-    register(view, (r, c) => [...prefix, r, c]);
+    register(view, (r, c) => [...prefix, r, c], inGroup);
     const order = prefix.length === 2 ? prefix[0] * model.cIn + prefix[1] : prefix[0];
     stageView.views.push({ view, field, order });
     stageView.phased.push({ element: view.element, phase });
@@ -126,6 +133,7 @@ function toolkit(model, stageView, stage, handlers) {
 
   /** A 1 × C_out grid of a bias-like field. */
   const biasGrid = (field, phase, words) => {
+    const inGroup = group;
     const values = [model.arrays[field]];
     const symbol = symbolOf(model, field, [0]);
     delete symbol.sym.sub;
@@ -138,28 +146,28 @@ function toolkit(model, stageView, stage, handlers) {
       label: `${words}, one per kernel`,
       caption,
       cellLabel: (_, c) => `${symbolText(model, field, [c])} = ${formatNumber(values[0][c])}`,
-      onPoint: (_, __, c) => handlers.onPoint(stage, field, [c]),
+      onPoint: (_, __, c) => handlers.onPoint(stage, field, [c], inGroup),
       onLeave: () => handlers.onLeave(stage),
     });
-    register(view, (_, c) => [c]);
+    register(view, (_, c) => [c], inGroup);
     stageView.phased.push({ element: view.element, phase });
     return view.element;
   };
 
-  /** @param {MatrixView} view @param {(r: number, c: number) => number[]} indexOf */
-  const register = (view, indexOf) => {
+  /**
+   * @param {MatrixView} view
+   * @param {(r: number, c: number) => number[]} indexOf
+   * @param {number} inGroup
+   */
+  const register = (view, indexOf, inGroup) => {
     view.cells.forEach((row, r) =>
-      row.forEach((td, c) => {
-        const key = cellKey(view.field, indexOf(r, c));
-        const list = stageView.cells.get(key);
-        if (list) list.push(td);
-        else stageView.cells.set(key, [td]);
-      }),
+      row.forEach((td, c) => addCell(stageView, cellKey(view.field, indexOf(r, c)), td, inGroup)),
     );
   };
 
-  /** A row of grids and operators; `phase` dims the operators with the part they lead to. */
+  /** A row of grids and operators; the grids made since the last row belong to it. */
   const row = (...parts) => {
+    group += 1;
     const element = document.createElement("div");
     element.className = "grid-row";
     element.append(...parts.map((part) => (typeof part === "string" ? span("op", part) : part)));
@@ -173,7 +181,19 @@ function toolkit(model, stageView, stage, handlers) {
     return element;
   };
 
-  return { grid, biasGrid, row, arrow, model, stageView };
+  return { grid, biasGrid, row, arrow, model, stageView, group: () => group };
+}
+
+/**
+ * @param {StageView} stageView
+ * @param {string} key
+ * @param {HTMLElement} td
+ * @param {number} group
+ */
+function addCell(stageView, key, td, group) {
+  const list = stageView.cells.get(key);
+  if (list) list.push({ td, group });
+  else stageView.cells.set(key, [{ td, group }]);
 }
 
 /** @param {any} symbol @returns {Element} */
@@ -285,6 +305,9 @@ function forwardStage(model, kit, body, grids) {
   );
   const size = document.createElement("div");
   size.className = "size-formula";
+  size.setAttribute("role", "group");
+  size.setAttribute("aria-label", "Output size");
+  size.tabIndex = 0; // scrolls sideways on a narrow screen
   size.append(paragraph("size-title", "Output size (9.2.1, Padding and Stride):"), sizeLine(model, "h"), sizeLine(model, "w"));
   if (model.span.some((k, axis) => k !== model.kernelSize[axis]))
     size.append(paragraph("note", `With dilation, k is the span d·(k − 1) + 1 = ${model.span.join(" × ")} of the spread-out kernel.`));
@@ -341,8 +364,7 @@ function biasGridOne(model, kit, field, co, phase) {
     caption,
     cellLabel: () => `${symbolText(model, field, [co])} = ${formatNumber(value)}`,
   });
-  const key = cellKey(field, [co]);
-  stageView.cells.set(key, [...(stageView.cells.get(key) ?? []), view.cell(0, 0)]);
+  addCell(stageView, cellKey(field, [co]), view.cell(0, 0), kit.group());
   stageView.phased.push({ element: view.element, phase });
   return view.element;
 }
@@ -518,17 +540,27 @@ export function renderExplanation(stageView, title, explanation, onShowAll) {
 
 /**
  * Light up a cell, the cells it came from and the window that produced it; clear the last ones.
+ * Where a field is drawn in several rows, the copies in the focus's own row are lit; failing
+ * that, those in the rows of its first source; failing that, all of them.
  * @param {StageView} stageView
  * @param {[string, number[]] | null} focus
  * @param {Explanation | null} explanation
+ * @param {number | null} group the row of the copy of the focus cell that is pointed at
  */
-export function highlight(stageView, focus, explanation) {
+export function highlight(stageView, focus, explanation, group = null) {
   for (const td of stageView.lit) td.classList.remove("is-focus", "is-source", "is-window");
   stageView.lit = [];
   if (!focus) return;
+  const entries = (field, index) => stageView.cells.get(cellKey(field, index)) ?? [];
+  const own = group ?? entries(...focus)[0]?.group;
+  const first = explanation?.sources[0];
+  const anchors = new Set(first ? entries(...first).map((e) => e.group) : []);
   const mark = (refs, className) => {
     for (const [field, index] of refs) {
-      for (const td of stageView.cells.get(cellKey(field, index)) ?? []) {
+      const all = entries(field, index);
+      const near = all.filter((e) => e.group === own);
+      const anchored = all.filter((e) => anchors.has(e.group));
+      for (const { td } of near.length ? near : anchored.length ? anchored : all) {
         td.classList.add(className);
         stageView.lit.push(td);
       }

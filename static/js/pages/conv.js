@@ -37,7 +37,7 @@ const page = {
   stages: [],
   /** @type {import("./conv-steps.js").ConvStep[]} */
   steps: [],
-  /** @type {{stage: number, field: string, index: number[]}|null} */
+  /** @type {{stage: number, field: string, index: number[], group: number}|null} */
   pointed: null,
   /** Cells whose equation is written out in full. */
   unabridged: new Set(),
@@ -132,8 +132,8 @@ async function compute() {
 function showResult() {
   const model = /** @type {ConvModel} */ (page.model);
   page.stages = buildStages(model, {
-    onPoint: (stage, field, index) => {
-      page.pointed = { stage, field, index };
+    onPoint: (stage, field, index, group) => {
+      page.pointed = { stage, field, index, group };
       drawStage(stage);
     },
     onLeave: (stage) => {
@@ -205,7 +205,7 @@ function drawStage(stage) {
   const key = cellKey(...shown);
   const explanation = explain(model, shown[0], shown[1], { limit: page.unabridged.has(key) ? Infinity : 12 });
   if (explanation.missing) askTerms(...shown);
-  highlight(view, focus, focus ? explanation : null);
+  highlight(view, focus, focus ? explanation : null, pointed ? pointed.group : null);
   const shortened = explanation.count > 12 && !page.unabridged.has(key);
   renderExplanation(view, symbolText(model, ...shown), explanation, shortened ? () => {
     page.unabridged.add(key);
@@ -219,8 +219,8 @@ function scrollToStep(step) {
   if (!view) {
     return;
   }
-  const target = (step.focus && view.cells.get(cellKey(...step.focus))?.[0]) || view.section;
-  target.scrollIntoView({ block: "nearest", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
+  const target = (step.focus && view.cells.get(cellKey(...step.focus))?.[0]?.td) || view.section;
+  target.scrollIntoView({ block: "center", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
 }
 
 /**
