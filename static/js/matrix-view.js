@@ -13,7 +13,6 @@ import { formatNumber, fullNumber } from "./number-format.js";
  * @property {(row: number, col: number) => number[]} apiIndex the cell's index in the API's answer
  * @property {string} label accessible name of the grid
  * @property {Node|string} [caption] shown above the grid
- * @property {(row: number, col: number) => string} [cellLabel] accessible name of a cell
  * @property {(row: number, col: number) => string[]} [cellClasses] extra classes of a cell
  * @property {(view: MatrixView, row: number, col: number) => void} [onPoint] a cell is hovered or focused
  * @property {(view: MatrixView) => void} [onLeave] the pointer or focus left the grid
@@ -22,7 +21,7 @@ import { formatNumber, fullNumber } from "./number-format.js";
 export class MatrixView {
   /** @param {MatrixViewOptions} options */
   constructor(options) {
-    const { field, values, apiIndex, label, caption, cellLabel, cellClasses, onPoint, onLeave } = options;
+    const { field, values, apiIndex, label, caption, cellClasses, onPoint, onLeave } = options;
     this.field = field;
     this.values = values;
     this.rows = values.length;
@@ -53,13 +52,10 @@ export class MatrixView {
           const td = document.createElement("td");
           td.dataset.value = fullNumber(value);
           td.dataset.index = apiIndex(r, c).join(",");
-          td.dataset.row = String(r);
-          td.dataset.col = String(c);
           td.tabIndex = r === 0 && c === 0 ? 0 : -1;
           const text = formatNumber(value);
           td.textContent = text;
           if (text.replace("\u2212", "-") !== td.dataset.value) td.title = td.dataset.value;
-          if (cellLabel) td.setAttribute("aria-label", cellLabel(r, c));
           if (cellClasses) td.classList.add(...cellClasses(r, c));
           tr.append(td);
           return td;
@@ -76,7 +72,7 @@ export class MatrixView {
       const td = event.target.closest?.("td");
       return td && table.contains(td) ? td : null;
     };
-    const point = (td) => onPoint?.(this, Number(td.dataset.row), Number(td.dataset.col));
+    const point = (td) => onPoint?.(this, ...position(td));
     table.addEventListener("pointerover", (event) => {
       const td = cellOf(event);
       if (td) point(td);
@@ -120,8 +116,7 @@ export class MatrixView {
   #move(event) {
     const td = event.target.closest("td");
     if (!td) return;
-    let r = Number(td.dataset.row);
-    let c = Number(td.dataset.col);
+    let [r, c] = position(td);
     const moves = {
       ArrowUp: () => (r -= 1),
       ArrowDown: () => (r += 1),
@@ -140,4 +135,9 @@ export class MatrixView {
     target.tabIndex = 0;
     target.focus();
   }
+}
+
+/** @param {HTMLTableCellElement} td @returns {[number, number]} row and column in its grid */
+function position(td) {
+  return [/** @type {HTMLTableRowElement} */ (td.parentElement).sectionRowIndex, td.cellIndex];
 }

@@ -119,7 +119,6 @@ function toolkit(model, stageView, stage, handlers) {
       apiIndex: (r, c) => model.apiIndex(field, [...prefix, r, c]),
       label,
       caption,
-      cellLabel: (r, c) => `${symbolText(model, field, [...prefix, r, c])} = ${formatNumber(rows[r][c])}`,
       cellClasses: (r, c) => cellClasses(model, field, [...prefix, r, c]),
       onPoint: (_, r, c) => handlers.onPoint(stage, field, [...prefix, r, c], inGroup),
       onLeave: () => handlers.onLeave(stage),
@@ -145,7 +144,6 @@ function toolkit(model, stageView, stage, handlers) {
       apiIndex: (_, c) => model.apiIndex(field, [c]),
       label: `${words}, one per kernel`,
       caption,
-      cellLabel: (_, c) => `${symbolText(model, field, [c])} = ${formatNumber(values[0][c])}`,
       onPoint: (_, __, c) => handlers.onPoint(stage, field, [c], inGroup),
       onLeave: () => handlers.onLeave(stage),
     });
@@ -277,6 +275,12 @@ function sizeLine(model, axis) {
   ]);
 }
 
+/** "1 zero" or "2, 1 zeros": the k − 1 zeros the full convolution pads with. */
+function padWords(model) {
+  const [h, w] = [model.span[0] - 1, model.span[1] - 1];
+  return `${h === w ? h : `${h}, ${w}`} zero${h === 1 && w === 1 ? "" : "s"}`;
+}
+
 /** @param {number[]} positions 0-based @param {string} noun */
 function listPositions(positions, noun) {
   const numbers = positions.map((p) => p + 1);
@@ -362,7 +366,6 @@ function biasGridOne(model, kit, field, co, phase) {
     apiIndex: () => model.apiIndex(field, [co]),
     label: `bias${model.cOut > 1 ? ` of kernel ${co + 1}` : ""}`,
     caption,
-    cellLabel: () => `${symbolText(model, field, [co])} = ${formatNumber(value)}`,
   });
   addCell(stageView, cellKey(field, [co]), view.cell(0, 0), kit.group());
   stageView.phased.push({ element: view.element, phase });
@@ -451,35 +454,19 @@ function inputGradStage(model, kit, body, grids) {
           grid("rotated_kernel", [co, ci], 0, `rotated${channelWords(model, "k", co, ci)}`),
         ),
       );
-  for (const co of range(model.cOut))
-    grids.append(
-      row(
-        grid("upsampled_grad", [co], 1, `upsampled ∂L/∂O${channelWords(model, "out", co)}`),
-        arrow(`pad ${model.span[0] - 1}${model.span[0] !== model.span[1] ? `, ${model.span[1] - 1}` : ""}`),
-        grid("padded_upsampled_grad", [co], 1, `padded${channelWords(model, "out", co)}`),
-      ),
-    );
   for (const ci of range(model.cIn)) {
     const parts = [];
     for (const co of range(model.cOut)) {
       if (co) parts.push("+");
-      parts.push(grid("padded_upsampled_grad", [co], 2, `padded G↑${channelWords(model, "out", co)}`));
+      parts.push(grid("padded_upsampled_grad", [co], 1, `G↑ padded with ${padWords(model)}${channelWords(model, "out", co)}`));
       parts.push("⋆");
       parts.push(grid("rotated_kernel", [co, ci], 2, `rotated${channelWords(model, "k", co, ci)}`));
     }
     parts.push("=", grid("grad_padded_input", [ci], 2, `∂L/∂${model.padded ? "P" : "I"}${channelWords(model, "in", 0, ci)}`));
+    parts.push(arrow(model.padded ? "crop" : "no padding"));
+    parts.push(grid("grad_input", [ci], 3, `input gradient${channelWords(model, "in", 0, ci)}`));
     grids.append(row(...parts));
   }
-  if (model.padded)
-    for (const ci of range(model.cIn))
-      grids.append(
-        row(
-          grid("grad_padded_input", [ci], 3, `∂L/∂P${channelWords(model, "in", 0, ci)}`),
-          arrow("crop"),
-          grid("grad_input", [ci], 3, `input gradient${channelWords(model, "in", 0, ci)}`),
-        ),
-      );
-  else for (const ci of range(model.cIn)) grids.append(row(grid("grad_input", [ci], 3, `input gradient${channelWords(model, "in", 0, ci)}`)));
   const uncovered = uncoveredWords(model);
   if (uncovered)
     body.append(paragraph("note warn", `No window covered ${uncovered} of ${model.padded ? "P" : "I"} (stage 1): nothing flows back there, so their gradient is exactly 0 (striped).`));
