@@ -53,6 +53,12 @@ def test_keys_move_between_cells_and_shape_tools_keep_the_gradient_fitting(page:
     expect(page).to_have_url(re.compile(r"kernel=1;3&"))
     expect(page.locator('[data-matrix="output"] td')).to_have_count(9)
 
+    page.get_by_role("button", name="Fill I with random small integers").click()
+    expect(page).not_to_have_url(re.compile(r"input=1,2,3;4,5,6;7,8,9;0,0,0&"))
+    assert re.search(r"input=(\d,\d,\d;){3}\d,\d,\d&", page.url), f"not 4 × 3 small integers: {page.url}"
+    page.get_by_role("button", name="Reset I to the example").click()
+    expect(page).to_have_url(re.compile(r"input=1,2,3;4,5,6;7,8,9&"))
+
 
 def test_paste_fills_the_grid_from_the_cell(page: Page) -> None:
     open_example(page, FIG_9_4.href)

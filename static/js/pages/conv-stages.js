@@ -249,13 +249,14 @@ function channelWords(model, kind, co, ci) {
   return model.cIn > 1 || model.cOut > 1 ? `, kernel ${co + 1}, channel ${ci + 1}` : "";
 }
 
-/** A legend entry: a sample cell with the class and its meaning. */
+/** Legend entries: a sample cell drawn as the class draws it, and what the class means. */
 function legend(...entries) {
   const list = document.createElement("ul");
   list.className = "legend";
   for (const [className, words] of entries) {
     const item = document.createElement("li");
-    const swatch = span(`swatch ${className}`, "");
+    const zero = ["is-padding", "is-inserted", "is-fill", "is-cropped"].includes(className);
+    const swatch = span(`swatch ${className}`, zero ? "0" : "");
     swatch.setAttribute("aria-hidden", "true");
     item.append(swatch, words);
     list.append(item);

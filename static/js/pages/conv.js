@@ -162,7 +162,7 @@ function showResult() {
 function onStep(index, playing) {
   if (!page.model) return;
   const step = page.steps[index];
-  page.stages.forEach((_, stage) => drawStage(stage));
+  page.stages.forEach((_, stage) => drawStage(stage, page.followSteps && stage === step.stage));
   if (step.focus) prefetch(step.focus);
   if (page.followSteps) scrollToStep(step);
   if (!playing) {
@@ -175,8 +175,9 @@ function onStep(index, playing) {
  * Draw one stage for the current step: which parts are done, which cells are revealed,
  * what is highlighted, and which equation its panel shows.
  * @param {number} stage
+ * @param {boolean} [stepped] the timeline just moved here: write the equation line by line
  */
-function drawStage(stage) {
+function drawStage(stage, stepped = false) {
   const model = /** @type {ConvModel} */ (page.model);
   const view = page.stages[stage];
   const step = page.steps[timeline.index];
@@ -207,10 +208,14 @@ function drawStage(stage) {
   if (explanation.missing) askTerms(...shown);
   highlight(view, focus, focus ? explanation : null, pointed ? pointed.group : null);
   const shortened = explanation.count > 12 && !page.unabridged.has(key);
-  renderExplanation(view, symbolText(model, ...shown), explanation, shortened ? () => {
+  const showAll = () => {
     page.unabridged.add(key);
     drawStage(stage);
-  } : null);
+  };
+  renderExplanation(view, symbolText(model, ...shown), explanation, shortened ? showAll : null);
+  view.panel.classList.toggle("is-writing", stepped && !pointed);
+  for (const { view: grid, field } of view.views)
+    if (field === "rotated_kernel") grid.table.classList.toggle("is-rotating", stepped && step.focus?.[0] === "rotated_kernel");
 }
 
 /** Scroll the step's cell into view while the timeline is driven. */
