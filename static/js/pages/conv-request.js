@@ -6,7 +6,7 @@
 
 import { choiceCodec, integerCodec, tensorCodec, textCodec } from "../state.js";
 
-export const MODES = ["cross_correlation", "convolution"];
+const MODES = ["cross_correlation", "convolution"];
 export const LOSSES = ["mse", "half_sse", "cross_entropy", "bce"];
 export const MAX_SIDE = 64;
 export const MAX_KERNEL_SIDE = 7;
@@ -93,7 +93,7 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
  * @param {string} text
  * @returns {number|string}
  */
-export function cellValue(text) {
+function cellValue(text) {
   const plain = text.trim().replace(/\u2212/g, "-");
   if (!NUMBER.test(plain)) return text;
   const value = Number(plain);
@@ -105,7 +105,7 @@ export function cellValue(text) {
  * @param {string} text
  * @returns {number|string|(number|string)[]|undefined}
  */
-export function listValue(text) {
+function listValue(text) {
   if (text.trim() === "") return undefined;
   const items = text.split(",").map(cellValue);
   return items.length === 1 ? items[0] : items;
@@ -180,7 +180,7 @@ function paddingTotals(text) {
  * @param {number} s
  * @param {number} d
  */
-export function outputLength(n, k, p, s, d) {
+function outputLength(n, k, p, s, d) {
   return Math.floor((n - (d * (k - 1) + 1) + p + s) / s);
 }
 

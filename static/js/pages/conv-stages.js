@@ -105,9 +105,7 @@ function toolkit(model, stageView, stage, handlers) {
   /** A grid of `field` at `prefix` (channel, or kernel and channel). */
   const grid = (field, prefix, phase, words) => {
     const inGroup = group;
-    const sub = model.arrays[field];
-    const values = prefix.reduce((block, i) => block[i], sub);
-    const rows = values;
+    const values = prefix.reduce((block, i) => block[i], model.arrays[field]);
     const symbol = symbolOf(model, field, [...prefix, 0, 0]);
     delete symbol.sym.sub;
     const caption = document.createElement("span");
@@ -115,7 +113,7 @@ function toolkit(model, stageView, stage, handlers) {
     const label = `${symbolText(model, field, [...prefix, 0, 0]).replace(/[₀-₉,]+$/, "")} ${words}`;
     const view = new MatrixView({
       field,
-      values: rows,
+      values,
       apiIndex: (r, c) => model.apiIndex(field, [...prefix, r, c]),
       label,
       caption,
@@ -130,24 +128,24 @@ function toolkit(model, stageView, stage, handlers) {
     return view.element;
   };
 
-  /** A 1 × C_out grid of a bias-like field. */
-  const biasGrid = (field, phase, words) => {
+  /** A one-row grid of a bias-like field: one cell per kernel in `kernels` (all by default). */
+  const biasGrid = (field, phase, words, kernels = range(model.cOut)) => {
     const inGroup = group;
-    const values = [model.arrays[field]];
-    const symbol = symbolOf(model, field, [0]);
-    delete symbol.sym.sub;
+    const values = [kernels.map((co) => model.arrays[field][co])];
+    const symbol = symbolOf(model, field, kernels.length === 1 ? kernels : [0]);
+    if (kernels.length > 1) delete symbol.sym.sub;
     const caption = document.createElement("span");
     caption.append(captionMath(symbol), ` ${words}`);
     const view = new MatrixView({
       field,
       values,
-      apiIndex: (_, c) => model.apiIndex(field, [c]),
-      label: `${words}, one per kernel`,
+      apiIndex: (_, c) => model.apiIndex(field, [kernels[c]]),
+      label: kernels.length > 1 ? `${words}, one per kernel` : words,
       caption,
-      onPoint: (_, __, c) => handlers.onPoint(stage, field, [c], inGroup),
+      onPoint: (_, __, c) => handlers.onPoint(stage, field, [kernels[c]], inGroup),
       onLeave: () => handlers.onLeave(stage),
     });
-    register(view, (_, c) => [c], inGroup);
+    register(view, (_, c) => [kernels[c]], inGroup);
     stageView.phased.push({ element: view.element, phase });
     return view.element;
   };
@@ -179,7 +177,7 @@ function toolkit(model, stageView, stage, handlers) {
     return element;
   };
 
-  return { grid, biasGrid, row, arrow, model, stageView, group: () => group };
+  return { grid, biasGrid, row, arrow };
 }
 
 /**
@@ -297,7 +295,7 @@ function uncoveredWords(model) {
 }
 
 function forwardStage(model, kit, body, grids) {
-  const { grid, row, arrow } = kit;
+  const { grid, biasGrid, row, arrow } = kit;
   const intro = model.mode === "convolution"
     ? "Convolution as mathematics defines it (eq. 9.4): the kernel is flipped by 180° first, then slides. "
     : "What CNNs call convolution is cross-correlation: the kernel slides as typed, not flipped (eq. 9.5). ";
@@ -333,7 +331,7 @@ function forwardStage(model, kit, body, grids) {
       parts.push("∗");
       parts.push(grid("kernel", [co, ci], 0, `kernel${channelWords(model, "k", co, ci)}`));
     }
-    if (model.arrays.bias) parts.push("+", biasGridOne(model, kit, "bias", co, 0));
+    if (model.arrays.bias) parts.push("+", biasGrid("bias", 0, model.cOut > 1 ? `bias of kernel ${co + 1}` : "bias", [co]));
     parts.push("=", grid("output", [co], 1, `output${channelWords(model, "out", co)}`));
     grids.append(row(...parts));
   }
@@ -352,25 +350,6 @@ function forwardStage(model, kit, body, grids) {
   if (model.padded) marks.unshift(["is-padding", "padding (zeros)"]);
   if (uncovered) marks.push(["is-uncovered", "never covered"]);
   body.append(legend(...marks));
-}
-
-/** One kernel's bias as a 1 × 1 grid (the forward row of kernel `co`). */
-function biasGridOne(model, kit, field, co, phase) {
-  const { stageView } = kit;
-  const value = model.arrays[field][co];
-  const symbol = symbolOf(model, field, [co]);
-  const caption = document.createElement("span");
-  caption.append(captionMath(symbol), " bias");
-  const view = new MatrixView({
-    field,
-    values: [[value]],
-    apiIndex: () => model.apiIndex(field, [co]),
-    label: `bias${model.cOut > 1 ? ` of kernel ${co + 1}` : ""}`,
-    caption,
-  });
-  addCell(stageView, cellKey(field, [co]), view.cell(0, 0), kit.group());
-  stageView.phased.push({ element: view.element, phase });
-  return view.element;
 }
 
 function upstreamStage(model, kit, body, grids) {

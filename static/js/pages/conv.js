@@ -183,7 +183,13 @@ function drawStage(stage, stepped = false) {
   const step = page.steps[timeline.index];
   const state = step.stage > stage ? "done" : step.stage === stage ? "current" : "future";
   view.section.dataset.state = state;
-  for (const { element, phase } of view.phased) element.classList.toggle("is-future", state === "current" && phase > step.phase);
+  // What the timeline has not reached yet is dimmed and inert: not computed yet, not to be used.
+  view.section.inert = state === "future";
+  for (const { element, phase } of view.phased) {
+    const ahead = state === "current" && phase > step.phase;
+    element.classList.toggle("is-future", ahead);
+    element.inert = ahead;
+  }
   for (const { view: grid, field, order } of view.views) {
     const place = PROGRESSIVE[field];
     if (!place || place[0] !== stage) continue;
