@@ -96,7 +96,7 @@ export class MatrixEditor {
   }
 
   /**
-   * The value "Reset" goes back to.
+   * The value "Reset" goes back to (grid by grid).
    * @param {string[][][]} grids
    */
   setInitial(grids) {
@@ -137,7 +137,7 @@ export class MatrixEditor {
       ["+ col", `Add a column to ${name}`, () => this.#resize(this.rows, this.cols + 1)],
       ["− col", `Remove the last column of ${name}`, () => this.#resize(this.rows, this.cols - 1)],
       ["Random", `Fill ${name} with random small integers`, () => this.#randomize()],
-      ["Reset", `Reset ${name} to the example`, () => this.#commit(clone(this.initial))],
+      ["Reset", `Reset ${name} to the example`, () => this.#reset()],
     ];
     this.buttons = {};
     for (const [text, label, action] of tools) {
@@ -184,6 +184,12 @@ export class MatrixEditor {
     const cols = Math.min(this.options.maxCols, Math.max(...blocks.flat().map((r) => r.length)));
     const grids = this.grids.map((_, g) => fitGrid(blocks[g] ?? [], rows, cols, "0"));
     this.#commit(grids);
+  }
+
+  /** Back to the starting numbers, keeping the number of grids (channels are the page's business). */
+  #reset() {
+    const [rows, cols] = [this.initial[0].length, this.initial[0][0].length];
+    this.#commit(this.grids.map((grid, g) => clone(this.initial[g] ?? fitGrid(grid, rows, cols, "0"))));
   }
 
   #randomize() {

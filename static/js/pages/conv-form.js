@@ -48,6 +48,8 @@ export class ConvForm {
   constructor(state, { onChange }) {
     this.state = structuredClone(state);
     this.shown = { cIn: state.input.length, cOut: state.kernel.length };
+    /** Upstream editors whose Reset value is known (they had one at load, or have been fitted). */
+    this.resettable = new Set(["grad_output", "target"].filter((field) => state[field]));
     this.onChange = onChange;
     /** @type {Map<string, {show: (message: string|null, error?: FieldError) => void}>} */
     this.errorSlots = new Map();
@@ -125,8 +127,14 @@ export class ConvForm {
     const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
     if (recount || !same(this.inputEditor.value(), state.input)) this.inputEditor.setValue(state.input);
     if (recount || !same(this.kernelEditor.value(), state.kernel.flat())) this.kernelEditor.setValue(state.kernel.flat());
-    if (state.grad_output && !same(this.gradEditor.value(), state.grad_output)) this.gradEditor.setValue(state.grad_output);
-    if (state.target && !same(this.targetEditor.value(), state.target)) this.targetEditor.setValue(state.target);
+    for (const [field, editor] of [["grad_output", this.gradEditor], ["target", this.targetEditor]]) {
+      if (!state[field]) continue;
+      if (!this.resettable.has(field)) {
+        editor.setInitial(state[field]); // opened without one: its first fitted value is what Reset restores
+        this.resettable.add(field);
+      }
+      if (!same(editor.value(), state[field])) editor.setValue(state[field]);
+    }
     for (const [name] of TEXT_FIELDS) {
       const input = /** @type {HTMLInputElement} */ (this.element.querySelector(`#field-${name}`));
       if (input.value !== state[name]) input.value = state[name];

@@ -16,7 +16,8 @@ import { buildStages, highlight, renderExplanation } from "./conv-stages.js";
 import { PROGRESSIVE, STAGE_TITLES, buildSteps } from "./conv-steps.js";
 
 const API = "/api/v1/conv2d";
-const DEBOUNCE_MS = 120;
+/** Wait this long after an edit before asking the API; big inputs redraw thousands of cells. */
+const debounceMs = (state) => (state.input.length * state.input[0].length * state.input[0][0].length > 1024 ? 600 : 120);
 const TERMS_PER_REQUEST = 64;
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -73,7 +74,7 @@ function onChange(next, kind) {
   form.sync(page.state);
   writeLink();
   clearTimeout(page.timer);
-  page.timer = setTimeout(compute, DEBOUNCE_MS);
+  page.timer = setTimeout(compute, debounceMs(page.state));
 }
 
 /**
@@ -101,13 +102,15 @@ async function compute() {
   page.request?.abort();
   const controller = new AbortController();
   page.request = controller;
-  status.textContent = "Computing…";
+  const slow = setTimeout(() => (status.textContent = "Computing…"), 300);
   let result;
   try {
     result = await postJson(API, body, { signal: controller.signal });
   } catch (error) {
     if (error.name === "AbortError") return;
     throw error;
+  } finally {
+    clearTimeout(slow);
   }
   if (page.request !== controller) return;
   const unplaced = form.setErrors(result.ok ? [] : result.errors);
@@ -227,9 +230,7 @@ function drawStage(stage, stepped = false) {
 /** Scroll the step's cell into view while the timeline is driven. */
 function scrollToStep(step) {
   const view = page.stages[step.stage];
-  if (!view) {
-    return;
-  }
+  if (!view) return;
   const target = (step.focus && view.cells.get(cellKey(...step.focus))?.[0]?.td) || view.section;
   target.scrollIntoView({ block: "center", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
 }
