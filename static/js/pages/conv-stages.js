@@ -363,10 +363,7 @@ function upstreamStage(model, kit, body, grids) {
   body.append(paragraph("lead", words));
   if (source === "loss") {
     const names = { mse: "mean squared error", half_sse: "½ Σ (O − T)²", cross_entropy: "cross-entropy of softmax(O)", bce: "binary cross-entropy of σ(O)" };
-    body.append(
-      paragraph("note", `Loss: ${names[model.data.loss_name]}.`),
-      mathLine([{ sym: { name: "L" } }, "=", { num: model.data.loss }]),
-    );
+    body.append(paragraph("note", `Loss: ${names[model.data.loss_name]}, `, mathLine([{ sym: { name: "L" } }, "=", { num: model.data.loss }])));
     for (const co of range(model.cOut))
       grids.append(row(grid("output", [co], 0, `output${channelWords(model, "out", co)}`), "vs", grid("target", [co], 0, `target${channelWords(model, "out", co)}`)));
   }
