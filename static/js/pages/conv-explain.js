@@ -25,6 +25,11 @@ import { cellKey } from "./conv-model.js";
 /** Fields whose cells are sums the API expands (with `terms` or `terms_at`). */
 export const EXPANDED = ["output", "grad_kernel", "grad_input"];
 
+/** "row 2" or "rows 2–3": `length` positions from 0-based `start`, 1-based in words. */
+function spanWords(noun, start, length) {
+  return length === 1 ? `${noun} ${start + 1}` : `${noun}s ${start + 1}–${start + length}`;
+}
+
 /** @param {number} r @param {number} c 0-based */
 function subscript(r, c) {
   const [a, b] = [r + 1, c + 1];
@@ -194,8 +199,8 @@ const EXPLAINERS = {
       sources: cell.terms.flatMap((t) => [[t.left.field, t.left.index], [t.right.field, t.right.index]]),
       window: forwardWindow(model, i, j),
       note:
-        `The window at rows ${i * model.stride[0] + 1}–${i * model.stride[0] + model.span[0]}, ` +
-        `columns ${j * model.stride[1] + 1}–${j * model.stride[1] + model.span[1]} of the ${model.padded ? "padded " : ""}input, ` +
+        `The window at ${spanWords("row", i * model.stride[0], model.span[0])}, ` +
+        `${spanWords("column", j * model.stride[1], model.span[1])} of the ${model.padded ? "padded " : ""}input, ` +
         `times the kernel cell by cell, summed${model.cIn > 1 ? " over every channel" : ""}${bias ? ", plus the bias" : ""}.`,
       cite: `eq. 9.5${letter}`,
       count: products.length,

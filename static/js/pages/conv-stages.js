@@ -29,6 +29,9 @@ import { symbolOf, symbolText } from "./conv-explain.js";
  * @property {() => void} onAskLearningRate
  */
 
+/** Operators that bind the grids on both sides. */
+const PRODUCTS = new Set(["∗", "⋆"]);
+
 const LEADS = [
   ["Forward pass", "Fig. 9.3–9.4, eq. 9.5"],
   ["The upstream gradient ∂L/∂O", "eq. 9.6, Padding and Stride"],
@@ -161,12 +164,24 @@ function toolkit(model, stageView, stage, handlers) {
     );
   };
 
-  /** A row of grids and operators; the grids made since the last row belong to it. */
+  /**
+   * A row of grids and operators; the grids made since the last row belong to it. Each operator
+   * stays with the grid after it, and a product (∗, ⋆) with both its factors, so a narrow
+   * screen wraps the row between terms, never inside one.
+   */
   const row = (...parts) => {
     group += 1;
     const element = document.createElement("div");
     element.className = "grid-row";
-    element.append(...parts.map((part) => (typeof part === "string" ? span("op", part) : part)));
+    let term = null;
+    for (const part of parts) {
+      const operator = typeof part === "string" || part.classList.contains("op");
+      if (!term || (operator && !PRODUCTS.has(part))) {
+        term = span("term", "");
+        element.append(term);
+      }
+      term.append(typeof part === "string" ? span("op", part) : part);
+    }
     return element;
   };
 
@@ -245,6 +260,11 @@ function channelWords(model, kind, co, ci) {
   if (kind === "in") return model.cIn > 1 ? `, channel ${ci + 1}` : "";
   if (kind === "out") return model.cOut > 1 ? `, kernel ${co + 1}` : "";
   return model.cIn > 1 || model.cOut > 1 ? `, kernel ${co + 1}, channel ${ci + 1}` : "";
+}
+
+/** "kernel", or "kernel 2, channel 1" when there are several. */
+function kernelWords(model, co, ci) {
+  return model.cIn > 1 || model.cOut > 1 ? `kernel ${co + 1}, channel ${ci + 1}` : "kernel";
 }
 
 /** Legend entries: a sample cell drawn as the class draws it, and what the class means. */
@@ -329,7 +349,7 @@ function forwardStage(model, kit, body, grids) {
       if (ci) parts.push("+");
       parts.push(grid("padded_input", [ci], 0, `${model.padded ? "padded input" : "input"}${channelWords(model, "in", co, ci)}`));
       parts.push("∗");
-      parts.push(grid("kernel", [co, ci], 0, `kernel${channelWords(model, "k", co, ci)}`));
+      parts.push(grid("kernel", [co, ci], 0, kernelWords(model, co, ci)));
     }
     if (model.arrays.bias) parts.push("+", biasGrid("bias", 0, model.cOut > 1 ? `bias of kernel ${co + 1}` : "bias", [co]));
     parts.push("=", grid("output", [co], 1, `output${channelWords(model, "out", co)}`));
@@ -340,7 +360,7 @@ function forwardStage(model, kit, body, grids) {
       for (const ci of range(model.cIn))
         grids.append(
           row(
-            grid("kernel", [co, ci], 0, `kernel${channelWords(model, "k", co, ci)}`),
+            grid("kernel", [co, ci], 0, kernelWords(model, co, ci)),
             arrow(model.mode === "convolution" ? (model.dilation.some((d) => d > 1) ? "flip, dilate" : "flip 180°") : "dilate"),
             grid("sliding_kernel", [co, ci], 0, `as it slides${channelWords(model, "k", co, ci)}`),
           ),
@@ -426,7 +446,7 @@ function inputGradStage(model, kit, body, grids) {
     for (const ci of range(model.cIn))
       grids.append(
         row(
-          grid(kernelField, [co, ci], 0, `kernel${channelWords(model, "k", co, ci)}`),
+          grid(kernelField, [co, ci], 0, kernelWords(model, co, ci)),
           arrow("rotate 180°"),
           grid("rotated_kernel", [co, ci], 0, `rotated${channelWords(model, "k", co, ci)}`),
         ),
@@ -468,7 +488,7 @@ function updateStage(model, kit, body, grids, handlers) {
     for (const ci of range(model.cIn))
       grids.append(
         row(
-          grid("kernel", [co, ci], 0, `kernel${channelWords(model, "k", co, ci)}`),
+          grid("kernel", [co, ci], 0, kernelWords(model, co, ci)),
           `− ${formatNumber(model.learningRate)} ·`,
           grid("grad_kernel", [co, ci], 0, `kernel gradient${channelWords(model, "k", co, ci)}`),
           "=",
