@@ -19,4 +19,4 @@ def index(request: Request) -> HTMLResponse:
 @router.get("/conv", response_class=HTMLResponse)
 def conv(request: Request) -> HTMLResponse:
     """The convolution explorer; its state lives in the query string, read by static/js/pages/conv.js."""
-    return request.app.state.templates.TemplateResponse(request, "conv.html", {"fig_9_4": EXAMPLES[0].href})
+    return request.app.state.templates.TemplateResponse(request, "conv.html")
