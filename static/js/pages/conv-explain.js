@@ -240,7 +240,8 @@ const EXPLAINERS = {
     const { cell, products } = found;
     const lhs = symbolOf(model, "grad_input", index);
     const lines = sumLines(lhs, products, cell.value, limit);
-    if (model.padded) lines.splice(1, 0, ["=", symbolOf(model, "grad_padded_input", inP)]);
+    // With padding, ∂L/∂I is ∂L/∂P with the border cropped: say which cell of ∂L/∂P it is first.
+    if (model.padded) lines.splice(0, 1, [lhs, "=", symbolOf(model, "grad_padded_input", inP)], ["=", ...lines[0].slice(2)]);
     const viaP = EXPLAINERS.grad_padded_input(model, inP, limit);
     const letter = fig94Letter(model, 9, r * 3 + c);
     return explanation({

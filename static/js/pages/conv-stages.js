@@ -180,7 +180,7 @@ function toolkit(model, stageView, stage, handlers) {
         term = span("term", "");
         element.append(term);
       }
-      term.append(typeof part === "string" ? span("op", part) : part);
+      term.append(typeof part === "string" ? span(PRODUCTS.has(part) ? "op op-product" : "op", part) : part);
     }
     return element;
   };
