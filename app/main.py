@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from . import __version__
 from .api.errors import install_error_handlers
 from .api.middleware import BodyLimit, SecurityHeaders
-from .api.routes import activation, conv, health, network, pool, rnn
+from .api.routes import activation, conv, health, network, pages, pool, rnn
 from .api.routes.docs import install_docs
 from .settings import get_settings
 
@@ -36,9 +37,11 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="Backprop Explorer", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None
     )
-    for module in (health, conv, rnn, activation, pool, network):
+    for module in (health, conv, rnn, activation, pool, network, pages):
         app.include_router(module.router)
-    install_docs(app, Jinja2Templates(directory=asset_dir("templates")))
+    app.state.templates = Jinja2Templates(directory=asset_dir("templates"))
+    app.mount("/static", StaticFiles(directory=asset_dir("static")), name="static")
+    install_docs(app, app.state.templates)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

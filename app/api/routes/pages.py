@@ -1,0 +1,22 @@
+"""The HTML pages: Jinja shells that load their ES module; every number comes from the API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from ..gallery import EXAMPLES
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request) -> HTMLResponse:
+    """What the app is for, and the gallery of worked examples."""
+    return request.app.state.templates.TemplateResponse(request, "index.html", {"examples": EXAMPLES})
+
+
+@router.get("/conv", response_class=HTMLResponse)
+def conv(request: Request) -> HTMLResponse:
+    """The convolution explorer; its state lives in the query string, read by static/js/pages/conv.js."""
+    return request.app.state.templates.TemplateResponse(request, "conv.html")

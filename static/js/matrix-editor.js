@@ -1,0 +1,342 @@
+/**
+ * An editable stack of equally shaped grids of number text (the channels of one array).
+ *
+ * Cells are text inputs: arrow keys move between them (left and right once the caret reaches
+ * the edge), Enter moves down and Shift+Enter up, Tab goes on in reading order. Rows and columns
+ * are added or removed in every grid at once. Pasting text with several numbers into a cell fills
+ * the grid from that cell (rows by newline or `;`, cells by tab, space or `,`), and the whole
+ * stack can be typed as text. The editor only knows strings: checking them is the API's job.
+ */
+
+/**
+ * Split pasted or typed text into rows of cells.
+ * @param {string} text rows by newline or `;`, cells by tab, spaces or `,`
+ * @returns {string[][]} possibly ragged; empty when there is no number-like text
+ */
+export function parseGridText(text) {
+  return text
+    .split(/\r?\n|;/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "")
+    .map((line) => line.split(/[\t ,]+/).filter((cell) => cell !== ""));
+}
+
+/**
+ * The grids as text: rows on lines with cells separated by `, `, grids separated by a `|` line.
+ * @param {string[][][]} grids
+ * @returns {string}
+ */
+export function gridsToText(grids) {
+  return grids.map((grid) => grid.map((row) => row.join(", ")).join("\n")).join("\n|\n");
+}
+
+/**
+ * @typedef {object} MatrixEditorOptions
+ * @property {string} id prefix of the element ids (`${id}-error` holds the field's message)
+ * @property {Node|string} legend what the array is, e.g. "Input I"
+ * @property {string} name short name for cell labels, e.g. "I"
+ * @property {string[][][]} grids the starting value, one grid per channel
+ * @property {(index: number) => string} [gridLabel] caption of grid `index` when there are several
+ * @property {string} [hint] one line under the legend
+ * @property {number} [maxRows] default 64
+ * @property {number} [maxCols] default 64
+ * @property {[number, number]} [randomRange] inclusive range of "Random", default [-4, 4]
+ * @property {(grids: string[][][]) => void} onChange called after every edit
+ */
+
+export class MatrixEditor {
+  /** @param {MatrixEditorOptions} options */
+  constructor(options) {
+    this.options = { maxRows: 64, maxCols: 64, randomRange: [-4, 4], gridLabel: (i) => `channel ${i + 1}`, ...options };
+    const { id, legend, hint } = this.options;
+    /** @type {string[][][]} */
+    this.grids = clone(options.grids);
+    this.initial = clone(options.grids);
+    /** @type {HTMLInputElement[][][]} */
+    this.inputs = [];
+
+    this.element = document.createElement("fieldset");
+    this.element.className = "editor";
+    this.element.id = id;
+    const legendElement = document.createElement("legend");
+    legendElement.append(legend);
+    this.element.append(legendElement);
+    const described = [];
+    if (hint) {
+      const p = paragraph("editor-hint", hint);
+      p.id = `${id}-hint`;
+      described.push(p.id);
+      this.element.append(p);
+    }
+    this.gridsElement = document.createElement("div");
+    this.gridsElement.className = "editor-grids";
+    this.shapeElement = paragraph("editor-shape", "");
+    this.shapeElement.setAttribute("aria-live", "polite");
+    this.errorElement = paragraph("field-error", "");
+    this.errorElement.id = `${id}-error`;
+    this.errorElement.hidden = true;
+    described.push(this.errorElement.id);
+    this.element.setAttribute("aria-describedby", described.join(" "));
+    this.element.append(this.gridsElement, this.#toolbar(), this.shapeElement, this.#textPanel(), this.errorElement);
+    this.#render();
+  }
+
+  /** @returns {string[][][]} a copy of the current grids */
+  value() {
+    return clone(this.grids);
+  }
+
+  /**
+   * Replace the grids (a new shape or channel count is fine) without calling onChange.
+   * @param {string[][][]} grids
+   */
+  setValue(grids) {
+    this.grids = clone(grids);
+    this.#render();
+  }
+
+  /**
+   * The value "Reset" goes back to (grid by grid).
+   * @param {string[][][]} grids
+   */
+  setInitial(grids) {
+    this.initial = clone(grids);
+  }
+
+  /**
+   * Show the API's message for this field, or clear it; `cell` marks one input as the culprit.
+   * @param {string|null} message
+   * @param {{grid: number, row: number, col: number}|null} [cell] 0-based
+   */
+  setError(message, cell = null) {
+    this.errorElement.textContent = message ?? "";
+    this.errorElement.hidden = !message;
+    this.element.classList.toggle("has-error", Boolean(message));
+    for (const input of this.element.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+    const culprit = cell && this.inputs[cell.grid]?.[cell.row]?.[cell.col];
+    if (message && culprit) culprit.setAttribute("aria-invalid", "true");
+  }
+
+  get rows() {
+    return this.grids[0].length;
+  }
+
+  get cols() {
+    return this.grids[0][0].length;
+  }
+
+  #toolbar() {
+    const bar = document.createElement("div");
+    bar.className = "editor-tools";
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", `${this.options.name}: shape and values`);
+    const { name } = this.options;
+    const tools = [
+      ["+ row", `Add a row to ${name}`, () => this.#resize(this.rows + 1, this.cols)],
+      ["− row", `Remove the last row of ${name}`, () => this.#resize(this.rows - 1, this.cols)],
+      ["+ col", `Add a column to ${name}`, () => this.#resize(this.rows, this.cols + 1)],
+      ["− col", `Remove the last column of ${name}`, () => this.#resize(this.rows, this.cols - 1)],
+      ["Random", `Fill ${name} with random small integers`, () => this.#randomize()],
+      ["Reset", `Reset ${name} to the example`, () => this.#reset()],
+    ];
+    this.buttons = {};
+    for (const [text, label, action] of tools) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = text;
+      button.setAttribute("aria-label", label);
+      button.addEventListener("click", action);
+      this.buttons[text] = button;
+      bar.append(button);
+    }
+    return bar;
+  }
+
+  #textPanel() {
+    const details = document.createElement("details");
+    details.className = "editor-text";
+    const summary = document.createElement("summary");
+    summary.textContent = "Type or paste as text";
+    const label = document.createElement("label");
+    label.textContent = `${this.options.name} as text: rows on lines or separated by ;, numbers by spaces, tabs or commas` +
+      (this.grids.length > 1 ? "; channels separated by a | line" : "");
+    const area = document.createElement("textarea");
+    area.rows = 4;
+    area.spellcheck = false;
+    label.append(area);
+    const apply = document.createElement("button");
+    apply.type = "button";
+    apply.textContent = "Apply";
+    details.addEventListener("toggle", () => {
+      if (details.open) area.value = gridsToText(this.grids);
+    });
+    apply.addEventListener("click", () => this.#applyText(area.value));
+    details.append(summary, label, apply);
+    this.textArea = area;
+    return details;
+  }
+
+  /** @param {string} text */
+  #applyText(text) {
+    const blocks = text.split("|").map(parseGridText).filter((rows) => rows.length);
+    if (!blocks.length) return;
+    const rows = Math.min(this.options.maxRows, Math.max(...blocks.map((b) => b.length)));
+    const cols = Math.min(this.options.maxCols, Math.max(...blocks.flat().map((r) => r.length)));
+    const grids = this.grids.map((_, g) => fitGrid(blocks[g] ?? [], rows, cols, "0"));
+    this.#commit(grids);
+  }
+
+  /** Back to the starting numbers, keeping the number of grids (channels are the page's business). */
+  #reset() {
+    const [rows, cols] = [this.initial[0].length, this.initial[0][0].length];
+    this.#commit(this.grids.map((grid, g) => clone(this.initial[g] ?? fitGrid(grid, rows, cols, "0"))));
+  }
+
+  #randomize() {
+    const [lo, hi] = this.options.randomRange;
+    const pick = () => String(lo + Math.floor(Math.random() * (hi - lo + 1)));
+    this.#commit(this.grids.map((grid) => grid.map((row) => row.map(pick))));
+  }
+
+  /** @param {number} rows @param {number} cols */
+  #resize(rows, cols) {
+    const r = Math.max(1, Math.min(this.options.maxRows, rows));
+    const c = Math.max(1, Math.min(this.options.maxCols, cols));
+    if (r === this.rows && c === this.cols) return;
+    this.#commit(this.grids.map((grid) => fitGrid(grid, r, c, "0")));
+  }
+
+  /** @param {string[][][]} grids */
+  #commit(grids, focus = null) {
+    this.grids = grids;
+    this.#render(focus);
+    this.options.onChange(this.value());
+  }
+
+  #render(focus = null) {
+    const { name, gridLabel } = this.options;
+    const several = this.grids.length > 1;
+    this.inputs = this.grids.map((grid, g) => {
+      const figure = document.createElement("figure");
+      figure.className = "editor-grid";
+      if (several) {
+        const caption = document.createElement("figcaption");
+        caption.textContent = gridLabel(g);
+        figure.append(caption);
+      }
+      const table = document.createElement("table");
+      const body = document.createElement("tbody");
+      const inputs = grid.map((row, r) => {
+        const tr = document.createElement("tr");
+        const cells = row.map((text, c) => {
+          const td = document.createElement("td");
+          const input = document.createElement("input");
+          input.type = "text";
+          input.value = text;
+          input.autocomplete = "off";
+          input.spellcheck = false;
+          input.setAttribute("aria-label", `${name}${several ? ` ${gridLabel(g)}` : ""}, row ${r + 1}, column ${c + 1}`);
+          input.dataset.grid = String(g);
+          input.dataset.row = String(r);
+          input.dataset.col = String(c);
+          td.append(input);
+          tr.append(td);
+          return input;
+        });
+        body.append(tr);
+        return cells;
+      });
+      table.append(body);
+      table.addEventListener("input", (event) => this.#typed(event.target));
+      table.addEventListener("keydown", (event) => this.#key(event));
+      table.addEventListener("paste", (event) => this.#paste(event));
+      table.addEventListener("focusin", (event) => event.target.select?.());
+      figure.append(table);
+      return { figure, inputs };
+    });
+    this.gridsElement.replaceChildren(...this.inputs.map((g) => g.figure));
+    this.inputs = this.inputs.map((g) => g.inputs);
+    this.shapeElement.textContent =
+      `${several ? `${this.grids.length} × ` : ""}${this.rows} × ${this.cols}`;
+    this.buttons["− row"].disabled = this.rows <= 1;
+    this.buttons["− col"].disabled = this.cols <= 1;
+    this.buttons["+ row"].disabled = this.rows >= this.options.maxRows;
+    this.buttons["+ col"].disabled = this.cols >= this.options.maxCols;
+    if (focus) this.inputs[focus.grid]?.[focus.row]?.[focus.col]?.focus();
+  }
+
+  /** @param {HTMLInputElement} input */
+  #typed(input) {
+    const { grid, row, col } = input.dataset;
+    this.grids[Number(grid)][Number(row)][Number(col)] = input.value.trim();
+    this.options.onChange(this.value());
+  }
+
+  /** @param {KeyboardEvent} event */
+  #key(event) {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement)) return;
+    const g = Number(input.dataset.grid);
+    let r = Number(input.dataset.row);
+    let c = Number(input.dataset.col);
+    const atStart = input.selectionStart === 0 && input.selectionEnd === 0;
+    const atEnd = input.selectionStart === input.value.length && input.selectionEnd === input.value.length;
+    const all = input.selectionStart === 0 && input.selectionEnd === input.value.length;
+    if (event.key === "ArrowUp") r -= 1;
+    else if (event.key === "ArrowDown") r += 1;
+    else if (event.key === "Enter") r += event.shiftKey ? -1 : 1;
+    else if (event.key === "ArrowLeft" && (atStart || all)) c -= 1;
+    else if (event.key === "ArrowRight" && (atEnd || all)) c += 1;
+    else return;
+    const target = this.inputs[g][r]?.[c];
+    event.preventDefault();
+    target?.focus();
+  }
+
+  /** @param {ClipboardEvent} event */
+  #paste(event) {
+    const input = event.target;
+    const text = event.clipboardData?.getData("text") ?? "";
+    if (!(input instanceof HTMLInputElement) || !/[\t\n;, ]/.test(text.trim())) return;
+    const rows = parseGridText(text);
+    if (!rows.length) return;
+    event.preventDefault();
+    const g = Number(input.dataset.grid);
+    const r0 = Number(input.dataset.row);
+    const c0 = Number(input.dataset.col);
+    const needRows = Math.min(this.options.maxRows, Math.max(this.rows, r0 + rows.length));
+    const needCols = Math.min(this.options.maxCols, Math.max(this.cols, c0 + Math.max(...rows.map((row) => row.length))));
+    const grids = this.grids.map((grid) => fitGrid(grid, needRows, needCols, "0"));
+    rows.forEach((row, i) =>
+      row.forEach((cell, j) => {
+        if (r0 + i < needRows && c0 + j < needCols) grids[g][r0 + i][c0 + j] = cell;
+      }),
+    );
+    this.#commit(grids, { grid: g, row: r0, col: c0 });
+  }
+}
+
+/**
+ * `grid` cut or extended to rows × cols, new cells set to `fill`.
+ * @param {string[][]} grid
+ * @param {number} rows
+ * @param {number} cols
+ * @param {string} fill
+ * @returns {string[][]}
+ */
+export function fitGrid(grid, rows, cols, fill) {
+  return Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => grid[r]?.[c] ?? fill));
+}
+
+/** @template T @param {T} value @returns {T} */
+function clone(value) {
+  return structuredClone(value);
+}
+
+/** @param {string} className @param {string} text */
+function paragraph(className, text) {
+  const p = document.createElement("p");
+  p.className = className;
+  p.textContent = text;
+  return p;
+}

@@ -1,0 +1,143 @@
+/**
+ * A read-only grid of numbers. Each cell carries the full-precision value in `data-value` and
+ * its index in the API's answer in `data-index`; its text may round. The grid is one tab stop:
+ * arrow keys, Home and End move between cells, and pointing at or focusing a cell reports it.
+ */
+
+import { formatNumber, fullNumber } from "./number-format.js";
+
+/**
+ * @typedef {object} MatrixViewOptions
+ * @property {string} field the API field the numbers come from (`data-matrix`)
+ * @property {number[][]} values one matrix, rows of numbers
+ * @property {(row: number, col: number) => number[]} apiIndex the cell's index in the API's answer
+ * @property {string} label accessible name of the grid
+ * @property {Node|string} [caption] shown above the grid
+ * @property {(row: number, col: number) => string[]} [cellClasses] extra classes of a cell
+ * @property {(view: MatrixView, row: number, col: number) => void} [onPoint] a cell is hovered or focused
+ * @property {(view: MatrixView) => void} [onLeave] the pointer or focus left the grid
+ */
+
+export class MatrixView {
+  /** @param {MatrixViewOptions} options */
+  constructor(options) {
+    const { field, values, apiIndex, label, caption, cellClasses, onPoint, onLeave } = options;
+    this.field = field;
+    this.values = values;
+    this.rows = values.length;
+    this.cols = values[0].length;
+    this.revealed = this.rows * this.cols;
+    /** @type {HTMLTableCellElement[][]} */
+    this.cells = [];
+
+    this.element = document.createElement("figure");
+    this.element.className = "matrix";
+    this.element.dataset.matrix = field;
+    if (caption) {
+      const figcaption = document.createElement("figcaption");
+      figcaption.append(caption);
+      this.element.append(figcaption);
+    }
+    const scroller = document.createElement("div");
+    scroller.className = "matrix-scroll";
+    const table = document.createElement("table");
+    table.setAttribute("role", "grid");
+    table.setAttribute("aria-label", label);
+    table.classList.toggle("is-dense", this.cols > 12 || this.rows > 12);
+    const body = document.createElement("tbody");
+    values.forEach((row, r) => {
+      const tr = document.createElement("tr");
+      this.cells.push(
+        row.map((value, c) => {
+          const td = document.createElement("td");
+          td.dataset.value = fullNumber(value);
+          td.dataset.index = apiIndex(r, c).join(",");
+          td.tabIndex = r === 0 && c === 0 ? 0 : -1;
+          const text = formatNumber(value);
+          td.textContent = text;
+          if (text.replace("\u2212", "-") !== td.dataset.value) td.title = td.dataset.value;
+          if (cellClasses) td.classList.add(...cellClasses(r, c));
+          tr.append(td);
+          return td;
+        }),
+      );
+      body.append(tr);
+    });
+    table.append(body);
+    scroller.append(table);
+    this.element.append(scroller);
+    this.table = table;
+
+    const cellOf = (event) => {
+      const td = event.target.closest?.("td");
+      return td && table.contains(td) ? td : null;
+    };
+    const point = (td) => onPoint?.(this, ...position(td));
+    table.addEventListener("pointerover", (event) => {
+      const td = cellOf(event);
+      if (td) point(td);
+    });
+    table.addEventListener("pointerleave", () => onLeave?.(this));
+    table.addEventListener("focusin", (event) => {
+      const td = cellOf(event);
+      if (td) point(td);
+    });
+    table.addEventListener("focusout", (event) => {
+      if (!table.contains(event.relatedTarget)) onLeave?.(this);
+    });
+    table.addEventListener("keydown", (event) => this.#move(event));
+  }
+
+  /**
+   * @param {number} row
+   * @param {number} col
+   * @returns {HTMLTableCellElement}
+   */
+  cell(row, col) {
+    return this.cells[row][col];
+  }
+
+  /**
+   * Show the first `count` cells in row-major order and mark the rest as not computed yet.
+   * Only the cells whose state changes are touched, so stepping through a big grid stays cheap.
+   * @param {number} count
+   */
+  reveal(count) {
+    const total = this.rows * this.cols;
+    const next = Math.max(0, Math.min(total, count));
+    const [from, to] = next < this.revealed ? [next, this.revealed] : [this.revealed, next];
+    for (let k = from; k < to; k += 1) {
+      this.cells[Math.floor(k / this.cols)][k % this.cols].classList.toggle("is-pending", k >= next);
+    }
+    this.revealed = next;
+  }
+
+  /** @param {KeyboardEvent} event */
+  #move(event) {
+    const td = event.target.closest("td");
+    if (!td) return;
+    let [r, c] = position(td);
+    const moves = {
+      ArrowUp: () => (r -= 1),
+      ArrowDown: () => (r += 1),
+      ArrowLeft: () => (c -= 1),
+      ArrowRight: () => (c += 1),
+      Home: () => (event.ctrlKey ? ((r = 0), (c = 0)) : (c = 0)),
+      End: () => (event.ctrlKey ? ((r = this.rows - 1), (c = this.cols - 1)) : (c = this.cols - 1)),
+    };
+    if (!moves[event.key]) return;
+    event.preventDefault();
+    moves[event.key]();
+    r = Math.max(0, Math.min(this.rows - 1, r));
+    c = Math.max(0, Math.min(this.cols - 1, c));
+    const target = this.cells[r][c];
+    td.tabIndex = -1;
+    target.tabIndex = 0;
+    target.focus();
+  }
+}
+
+/** @param {HTMLTableCellElement} td @returns {[number, number]} row and column in its grid */
+function position(td) {
+  return [/** @type {HTMLTableRowElement} */ (td.parentElement).sectionRowIndex, td.cellIndex];
+}

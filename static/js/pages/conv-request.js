@@ -1,0 +1,203 @@
+/**
+ * The convolution page's state: what its share link holds, and the API request it makes.
+ * Matrices are kept as the text the user typed; turning text into numbers happens here, and
+ * anything that is not a plain number is sent as it is, so the API names what is wrong with it.
+ */
+
+import { choiceCodec, integerCodec, tensorCodec, textCodec } from "../state.js";
+
+const MODES = ["cross_correlation", "convolution"];
+export const LOSSES = ["mse", "half_sse", "cross_entropy", "bce"];
+export const MAX_SIDE = 64;
+export const MAX_KERNEL_SIDE = 7;
+export const MAX_CHANNELS = 8;
+
+/** The fields of a share link, in the order they are written. */
+export const LINK_SCHEMA = {
+  input: tensorCodec(3, [MAX_CHANNELS, MAX_SIDE, MAX_SIDE]),
+  kernel: tensorCodec(4, [MAX_CHANNELS, MAX_CHANNELS, MAX_SIDE, MAX_SIDE]),
+  bias: textCodec,
+  stride: textCodec,
+  padding: textCodec,
+  dilation: textCodec,
+  mode: choiceCodec(MODES, "cross_correlation"),
+  grad_output: tensorCodec(3, [MAX_CHANNELS, MAX_SIDE, MAX_SIDE]),
+  target: tensorCodec(3, [MAX_CHANNELS, MAX_SIDE, MAX_SIDE]),
+  loss: choiceCodec(LOSSES, "mse"),
+  learning_rate: textCodec,
+  step: integerCodec(1, 1e6),
+};
+
+/**
+ * @typedef {object} ConvState
+ * @property {string[][][]} input C_in grids
+ * @property {string[][][][]} kernel C_out × C_in grids
+ * @property {string} bias
+ * @property {string} stride
+ * @property {string} padding
+ * @property {string} dilation
+ * @property {string} mode
+ * @property {"ones"|"given"|"target"} upstream where ∂L/∂O comes from
+ * @property {string[][][]|null} grad_output C_out grids
+ * @property {string[][][]|null} target C_out grids
+ * @property {string} loss
+ * @property {string} learning_rate
+ * @property {number|null} step 1-based timeline step; null shows everything
+ */
+
+const FIG_9_4_INPUT = [[["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]]];
+const FIG_9_4_KERNEL = [[[["1", "2"], ["3", "4"]]]];
+
+/**
+ * The page state a query string describes; a link without a matrix gets the chapter's Fig. 9.4.
+ * @param {Record<string, any>} query what `readQuery(LINK_SCHEMA, …)` found
+ * @returns {ConvState}
+ */
+export function stateFromQuery(query) {
+  const upstream = query.grad_output ? "given" : query.target ? "target" : "ones";
+  return {
+    input: query.input ?? structuredClone(FIG_9_4_INPUT),
+    kernel: query.kernel ?? structuredClone(FIG_9_4_KERNEL),
+    bias: query.bias ?? "",
+    stride: query.stride ?? "",
+    padding: query.padding ?? "",
+    dilation: query.dilation ?? "",
+    mode: query.mode ?? "cross_correlation",
+    upstream,
+    grad_output: upstream === "given" ? query.grad_output : null,
+    target: upstream === "target" ? query.target : null,
+    loss: query.loss ?? "mse",
+    learning_rate: query.learning_rate ?? "",
+    step: query.step ?? null,
+  };
+}
+
+/**
+ * What goes in the share link: the state, with the upstream gradient that is in use.
+ * @param {ConvState} state
+ * @returns {Record<string, any>}
+ */
+export function linkFields(state) {
+  return {
+    ...state,
+    grad_output: state.upstream === "given" ? state.grad_output : null,
+    target: state.upstream === "target" ? state.target : null,
+    loss: state.upstream === "target" ? state.loss : "mse",
+  };
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * A cell's text as a number when it is one (a typographic minus is accepted), else the text.
+ * @param {string} text
+ * @returns {number|string}
+ */
+function cellValue(text) {
+  const plain = text.trim().replace(/\u2212/g, "-");
+  if (!NUMBER.test(plain)) return text;
+  const value = Number(plain);
+  return Number.isFinite(value) ? value : text;
+}
+
+/**
+ * `"2"` → 2, `"2,1"` → [2, 1]; `""` → undefined (the API's default).
+ * @param {string} text
+ * @returns {number|string|(number|string)[]|undefined}
+ */
+function listValue(text) {
+  if (text.trim() === "") return undefined;
+  const items = text.split(",").map(cellValue);
+  return items.length === 1 ? items[0] : items;
+}
+
+/** @param {any} block nested arrays of strings */
+function numbers(block) {
+  return Array.isArray(block) ? block.map(numbers) : cellValue(block);
+}
+
+/**
+ * Whether the API sees plain matrices: one channel in, one kernel of one channel.
+ * @param {ConvState} state
+ */
+export function plainness(state) {
+  const plainInput = state.input.length === 1;
+  return { plainInput, plainKernel: plainInput && state.kernel.length === 1 };
+}
+
+/**
+ * The body of `POST /api/v1/conv2d` for `state`.
+ * @param {ConvState} state
+ * @returns {Record<string, any>}
+ */
+export function requestBody(state) {
+  const { plainInput, plainKernel } = plainness(state);
+  const body = {
+    input: numbers(plainInput ? state.input[0] : state.input),
+    kernel: numbers(plainKernel ? state.kernel[0][0] : state.kernel),
+  };
+  for (const name of ["bias", "stride", "padding", "dilation", "learning_rate"]) {
+    const value = listValue(state[name]);
+    if (value !== undefined) body[name] = value;
+  }
+  body.mode = state.mode;
+  const upstream = state.upstream === "given" ? "grad_output" : state.upstream === "target" ? "target" : null;
+  if (upstream && state[upstream]) body[upstream] = numbers(plainKernel ? state[upstream][0] : state[upstream]);
+  if (upstream === "target") body.loss = state.loss;
+  body.terms = "auto"; // every cell's products while small; big layers ask per cell with `terms_at`
+  return body;
+}
+
+/**
+ * `value` as a pair of whole numbers [h, w] when the text is one number or two, else null.
+ * @param {string} text
+ * @param {number} fallback for empty text
+ */
+function pair(text, fallback) {
+  const value = listValue(text) ?? fallback;
+  const items = Array.isArray(value) ? value : [value, value];
+  return items.length === 2 && items.every(Number.isInteger) ? items : null;
+}
+
+/**
+ * Total padding per axis [p_h, p_w] from `p`, `p_h,p_w` or `top,bottom,left,right`.
+ * @param {string} text
+ */
+function paddingTotals(text) {
+  const value = listValue(text) ?? 0;
+  const items = Array.isArray(value) ? value : [value];
+  if (!items.every(Number.isInteger)) return null;
+  if (items.length === 1) return [2 * items[0], 2 * items[0]];
+  if (items.length === 2) return [2 * items[0], 2 * items[1]];
+  if (items.length === 4) return [items[0] + items[1], items[2] + items[3]];
+  return null;
+}
+
+/**
+ * The chapter's output size ⌊(n − k + p + s)/s⌋ with a dilated kernel's span d·(k − 1) + 1.
+ * @param {number} n
+ * @param {number} k
+ * @param {number} p total padding
+ * @param {number} s
+ * @param {number} d
+ */
+function outputLength(n, k, p, s, d) {
+  return Math.floor((n - (d * (k - 1) + 1) + p + s) / s);
+}
+
+/**
+ * The output's shape [C_out, out_h, out_w] for `state`, or null while its numbers are not usable.
+ * @param {ConvState} state
+ * @returns {[number, number, number] | null}
+ */
+export function expectedOutputShape(state) {
+  const stride = pair(state.stride, 1);
+  const dilation = pair(state.dilation, 1);
+  const padding = paddingTotals(state.padding);
+  if (!stride || !dilation || !padding || stride.some((s) => s < 1) || dilation.some((d) => d < 1)) return null;
+  const [n_h, n_w] = [state.input[0].length, state.input[0][0].length];
+  const [k_h, k_w] = [state.kernel[0][0].length, state.kernel[0][0][0].length];
+  const h = outputLength(n_h, k_h, padding[0], stride[0], dilation[0]);
+  const w = outputLength(n_w, k_w, padding[1], stride[1], dilation[1]);
+  return h >= 1 && w >= 1 ? [state.kernel.length, h, w] : null;
+}

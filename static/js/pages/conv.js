@@ -1,0 +1,311 @@
+/**
+ * The convolution explorer: wires the settings panel, the API, the timeline and the stages.
+ * The page's state lives in the URL (see conv-request.js); every number shown comes from the API.
+ */
+
+import { postJson } from "../api.js";
+import { fitGrid } from "../matrix-editor.js";
+import { readQuery, writeQuery } from "../state.js";
+import { Timeline } from "../timeline.js";
+import { torchSnippet, numpySnippet } from "./conv-code.js";
+import { EXPANDED, explain, symbolText } from "./conv-explain.js";
+import { ConvForm } from "./conv-form.js";
+import { ConvModel, cellKey } from "./conv-model.js";
+import { LINK_SCHEMA, expectedOutputShape, linkFields, requestBody, stateFromQuery } from "./conv-request.js";
+import { buildStages, highlight, renderExplanation } from "./conv-stages.js";
+import { PROGRESSIVE, STAGE_TITLES, buildSteps } from "./conv-steps.js";
+
+const API = "/api/v1/conv2d";
+/** Wait this long after an edit before asking the API; big inputs redraw thousands of cells. */
+const debounceMs = (state) => (state.input.length * state.input[0].length * state.input[0][0].length > 1024 ? 600 : 120);
+const TERMS_PER_REQUEST = 64;
+const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+
+/** The cell each stage explains when nothing is pointed at and the timeline is elsewhere. */
+const STAGE_DEFAULTS = [
+  ["output", [0, 0, 0]],
+  ["grad_output", [0, 0, 0]],
+  ["grad_kernel", [0, 0, 0, 0]],
+  ["grad_input", [0, 0, 0]],
+  ["updated_kernel", [0, 0, 0, 0]],
+];
+
+const page = {
+  state: stateFromQuery(readQuery(LINK_SCHEMA, location.search)),
+  /** @type {ConvModel|null} */
+  model: null,
+  /** @type {import("./conv-stages.js").StageView[]} */
+  stages: [],
+  /** @type {import("./conv-steps.js").ConvStep[]} */
+  steps: [],
+  /** @type {{stage: number, field: string, index: number[], group: number}|null} */
+  pointed: null,
+  /** Cells whose equation is written out in full. */
+  unabridged: new Set(),
+  /** Expansions asked of the API and not yet answered. */
+  asked: new Set(),
+  request: /** @type {AbortController|null} */ (null),
+  timer: 0,
+  followSteps: false,
+};
+
+const status = /** @type {HTMLElement} */ (document.getElementById("status"));
+const stagesElement = /** @type {HTMLElement} */ (document.getElementById("stages"));
+const results = /** @type {HTMLElement} */ (document.getElementById("results"));
+
+const form = new ConvForm(page.state, { onChange });
+document.getElementById("editors")?.append(form.element);
+
+const timeline = new Timeline({ label: "Stages of the computation", onStep });
+document.getElementById("timeline")?.append(timeline.element);
+
+setUpCopyLink();
+setUpCode();
+compute();
+
+/**
+ * An edit in the settings panel.
+ * @param {import("./conv-request.js").ConvState} next
+ * @param {import("./conv-form.js").ChangeKind} kind
+ */
+function onChange(next, kind) {
+  page.state = fitUpstream(next, kind);
+  page.state.step = null;
+  form.sync(page.state);
+  writeLink();
+  clearTimeout(page.timer);
+  page.timer = setTimeout(compute, debounceMs(page.state));
+}
+
+/**
+ * Keep ∂L/∂O or the target the output's shape when the shape changes, keeping the numbers that fit.
+ * @param {import("./conv-request.js").ConvState} state
+ * @param {import("./conv-form.js").ChangeKind} kind
+ */
+function fitUpstream(state, kind) {
+  const field = state.upstream === "given" ? "grad_output" : state.upstream === "target" ? "target" : null;
+  if (!field || (kind === "values" && state[field])) return state;
+  const shape = expectedOutputShape(state);
+  if (!shape) return state;
+  const [cOut, h, w] = shape;
+  const fill = field === "grad_output" ? "1" : "0";
+  const grids = state[field] ?? [];
+  return { ...state, [field]: Array.from({ length: cOut }, (_, co) => fitGrid(grids[co] ?? [], h, w, fill)) };
+}
+
+function writeLink() {
+  writeQuery(LINK_SCHEMA, linkFields(page.state));
+}
+
+async function compute() {
+  const body = requestBody(page.state);
+  page.request?.abort();
+  const controller = new AbortController();
+  page.request = controller;
+  const slow = setTimeout(() => (status.textContent = "Computing…"), 300);
+  let result;
+  try {
+    result = await postJson(API, body, { signal: controller.signal });
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    throw error;
+  } finally {
+    clearTimeout(slow);
+  }
+  if (page.request !== controller) return;
+  const unplaced = form.setErrors(result.ok ? [] : result.errors);
+  if (!result.ok) {
+    results.classList.toggle("is-stale", page.model !== null);
+    const count = result.errors.length;
+    const rest = unplaced.map((error) => error.msg).join(" ");
+    status.textContent = `${count === 1 ? "A field needs" : `${count} fields need`} attention: see the message${count === 1 ? "" : "s"} beside ${count === 1 ? "it" : "them"}. ${rest}`;
+    status.classList.add("is-error");
+    return;
+  }
+  status.textContent = "";
+  status.classList.remove("is-error");
+  results.classList.remove("is-stale");
+  page.model = new ConvModel(body, result.data);
+  page.asked.clear();
+  page.unabridged.clear();
+  page.pointed = null;
+  showResult();
+}
+
+function showResult() {
+  const model = /** @type {ConvModel} */ (page.model);
+  page.stages = buildStages(model, {
+    onPoint: (stage, field, index, group) => {
+      page.pointed = { stage, field, index, group };
+      drawStage(stage);
+    },
+    onLeave: (stage) => {
+      if (page.pointed?.stage !== stage) return;
+      page.pointed = null;
+      drawStage(stage);
+    },
+    onAskLearningRate: () => onChange({ ...page.state, learning_rate: "0.01" }, "values"),
+  });
+  stagesElement.replaceChildren(...page.stages.map((stage) => stage.section));
+  page.steps = buildSteps(model);
+  const last = page.steps.length - 1;
+  const start = page.state.step === null ? last : Math.min(last, page.state.step - 1);
+  page.followSteps = false;
+  timeline.setSteps(page.steps, STAGE_TITLES, start);
+  page.followSteps = true;
+  updateCode();
+  if (model.termsOmitted) STAGE_DEFAULTS.forEach(([field, index]) => askTerms(field, index));
+}
+
+/**
+ * Draw timeline step `index`; while paused, the step goes into the link.
+ * @param {number} index
+ * @param {boolean} playing
+ */
+function onStep(index, playing) {
+  if (!page.model) return;
+  const step = page.steps[index];
+  page.stages.forEach((_, stage) => drawStage(stage, page.followSteps && stage === step.stage));
+  if (step.focus) prefetch(step.focus);
+  if (page.followSteps) scrollToStep(step);
+  if (!playing) {
+    page.state.step = index === page.steps.length - 1 ? null : index + 1;
+    writeLink();
+  }
+}
+
+/**
+ * Draw one stage for the current step: which parts are done, which cells are revealed,
+ * what is highlighted, and which equation its panel shows.
+ * @param {number} stage
+ * @param {boolean} [stepped] the timeline just moved here: write the equation line by line
+ */
+function drawStage(stage, stepped = false) {
+  const model = /** @type {ConvModel} */ (page.model);
+  const view = page.stages[stage];
+  const step = page.steps[timeline.index];
+  const state = step.stage > stage ? "done" : step.stage === stage ? "current" : "future";
+  view.section.dataset.state = state;
+  // What the timeline has not reached yet is dimmed and inert: not computed yet, not to be used.
+  view.section.inert = state === "future";
+  for (const { element, phase } of view.phased) {
+    const ahead = state === "current" && phase > step.phase;
+    element.classList.toggle("is-future", ahead);
+    element.inert = ahead;
+  }
+  for (const { view: grid, field, order } of view.views) {
+    const place = PROGRESSIVE[field];
+    if (!place || place[0] !== stage) continue;
+    const size = grid.rows * grid.cols;
+    let count = size;
+    if (state === "future") count = 0;
+    else if (state === "current" && step.progress?.field === field) count = step.progress.count - order * size;
+    else if (state === "current" && place[1] >= step.phase) count = place[1] > step.phase ? 0 : size;
+    grid.reveal(count);
+  }
+  const pointed = page.pointed?.stage === stage ? page.pointed : null;
+  const stepFocus = state === "current" ? step.focus : null;
+  const focus = pointed ? [pointed.field, pointed.index] : stepFocus;
+  const shown = focus ?? STAGE_DEFAULTS[stage];
+  if (!model.arrays[shown[0]]) {
+    highlight(view, null, null);
+    view.panel.replaceChildren();
+    return;
+  }
+  const key = cellKey(...shown);
+  const explanation = explain(model, shown[0], shown[1], { limit: page.unabridged.has(key) ? Infinity : 12 });
+  if (explanation.missing) askTerms(...shown);
+  highlight(view, focus, focus ? explanation : null, pointed ? pointed.group : null);
+  const shortened = explanation.count > 12 && !page.unabridged.has(key);
+  const showAll = () => {
+    page.unabridged.add(key);
+    drawStage(stage);
+  };
+  renderExplanation(view, symbolText(model, ...shown), explanation, shortened ? showAll : null);
+  view.panel.classList.toggle("is-writing", stepped && !pointed);
+  for (const { view: grid, field } of view.views)
+    if (field === "rotated_kernel") grid.table.classList.toggle("is-rotating", stepped && step.focus?.[0] === "rotated_kernel");
+}
+
+/** Scroll the step's cell into view while the timeline is driven. */
+function scrollToStep(step) {
+  const view = page.stages[step.stage];
+  if (!view) return;
+  const target = (step.focus && view.cells.get(cellKey(...step.focus))?.[0]?.td) || view.section;
+  target.scrollIntoView({ block: "center", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
+}
+
+/**
+ * Big inputs come without expansions: ask for this cell's, and the next ones in the timeline's
+ * order, in one request.
+ * @param {[string, number[]]} focus
+ */
+function prefetch([field, index]) {
+  if (!page.model?.termsOmitted || !EXPANDED.includes(field)) return;
+  const start = timeline.index;
+  const upcoming = page.steps
+    .slice(start, start + TERMS_PER_REQUEST)
+    .filter((step) => step.focus && step.focus[0] === field)
+    .map((step) => /** @type {[string, number[]]} */ (step.focus));
+  askTerms(field, index, upcoming);
+}
+
+/**
+ * @param {string} field
+ * @param {number[]} index
+ * @param {[string, number[]][]} [more] further cells worth fetching in the same request
+ */
+async function askTerms(field, index, more = []) {
+  const model = page.model;
+  if (!model?.termsOmitted || !EXPANDED.includes(field)) return;
+  const wanted = [[field, index], ...more]
+    .filter(([f, i]) => EXPANDED.includes(f) && !model.terms.has(cellKey(f, i)) && !page.asked.has(cellKey(f, i)))
+    .slice(0, TERMS_PER_REQUEST);
+  if (!wanted.length) return;
+  wanted.forEach(([f, i]) => page.asked.add(cellKey(f, i)));
+  const body = { ...model.body, terms_at: wanted.map(([f, i]) => ({ result: f, index: model.apiIndex(f, i) })) };
+  const result = await postJson(API, body).catch(() => null);
+  if (page.model !== model) return;
+  if (!result?.ok) {
+    wanted.forEach(([f, i]) => page.asked.delete(cellKey(f, i)));
+    return;
+  }
+  model.addTerms(result.data.terms ?? []);
+  page.stages.forEach((_, stage) => drawStage(stage));
+}
+
+function setUpCopyLink() {
+  const button = document.getElementById("copy-link");
+  const said = document.getElementById("copy-status");
+  if (!button || !said) return;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    writeLink();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      said.textContent = "Link copied: it opens this exact view.";
+    } catch {
+      said.textContent = `Copy this link: ${location.href}`;
+    }
+  });
+}
+
+function setUpCode() {
+  for (const button of document.querySelectorAll("[data-copy-code]")) {
+    button.addEventListener("click", async () => {
+      const code = document.getElementById(button.getAttribute("data-copy-code") ?? "");
+      if (!code) return;
+      await navigator.clipboard.writeText(code.textContent ?? "").catch(() => {});
+      button.textContent = "Copied";
+      setTimeout(() => (button.textContent = "Copy"), 1500);
+    });
+  }
+}
+
+function updateCode() {
+  const model = /** @type {ConvModel} */ (page.model);
+  const torch = document.getElementById("code-torch");
+  const numpy = document.getElementById("code-numpy");
+  if (torch) torch.textContent = torchSnippet(model);
+  if (numpy) numpy.textContent = numpySnippet(model);
+}

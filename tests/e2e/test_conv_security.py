@@ -1,0 +1,47 @@
+"""A share link is data: markup or script in any field is shown as text and never runs."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Page, expect
+
+FIELDS = (
+    "input",
+    "kernel",
+    "bias",
+    "stride",
+    "padding",
+    "dilation",
+    "mode",
+    "grad_output",
+    "target",
+    "loss",
+    "learning_rate",
+    "step",
+)
+PAYLOADS = {
+    "img-onerror": '<img src=x onerror="window.__pwned=1">',
+    "script": "<script>window.__pwned=1</script>",
+    "svg-onload": '"><svg onload=window.__pwned=1>',
+}
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_markup_in_every_field_of_a_link_runs_nothing(page: Page, payload: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    query = "&".join(f"{field}={quote(payload, safe='')}" for field in FIELDS)
+    page.goto(f"/conv?{query}")
+
+    # The page answers with the API's messages, shown as text beside the fields.
+    expect(page.locator("#input-error")).to_contain_text("expected a number, got a string")
+    expect(page.get_by_label("I, row 1, column 1")).to_have_value(payload)
+    expect(page.get_by_label("Stride s")).to_have_value(payload)
+    page.wait_for_timeout(300)  # give an injected handler time to fire, if one had got in
+    assert page.evaluate("window.__pwned") is None, "a payload ran"
+    assert dialogs == []
+    assert page.locator("img").count() == 0
+    assert page.locator("main svg").count() == 0
+    assert page.locator("script").count() == 1, "only the page's own module script"
