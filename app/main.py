@@ -40,6 +40,7 @@ def create_app() -> FastAPI:
     for module in (health, conv, rnn, activation, pool, network, pages):
         app.include_router(module.router)
     app.state.templates = Jinja2Templates(directory=asset_dir("templates"))
+    app.state.templates.env.globals["nav"] = pages.NAV
     app.mount("/static", StaticFiles(directory=asset_dir("static")), name="static")
     install_docs(app, app.state.templates)
     install_error_handlers(app)

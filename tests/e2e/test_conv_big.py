@@ -7,7 +7,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from app.api.gallery import share_query
+from app.gallery import share_query
+from app.gallery.conv import FIELD_ORDER
 
 from .dom import flatten, rendered
 
@@ -27,7 +28,7 @@ def big_request() -> dict:
 
 def test_a_64x64_input_with_a_7x7_kernel_fits_in_a_link_and_renders(page: Page, api) -> None:
     body = big_request()
-    href = f"/conv?{share_query(body)}"
+    href = f"/conv?{share_query(body, FIELD_ORDER)}"
     assert len(href) < LINK_LIMIT, f"the link is {len(href)} characters"
     answer = api(body)
     assert answer["terms_omitted"], "a 64×64 input should be too big for the expansions to come unasked"

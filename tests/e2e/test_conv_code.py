@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.api.gallery import EXAMPLES
+from app.gallery.conv import EXAMPLES
 
 CHOSEN = ("channels", "stride-2-padding-1", "training-step", "flipped", "dilation")
 

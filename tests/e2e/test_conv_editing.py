@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from app.api.gallery import EXAMPLES
+from app.gallery.conv import EXAMPLES
 
 from .dom import flatten, rendered
 

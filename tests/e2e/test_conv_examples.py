@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.api.gallery import EXAMPLES, share_query
+from app.gallery import share_query
+from app.gallery.conv import EXAMPLES, FIELD_ORDER
 
 from .dom import flatten, rendered
 
@@ -65,7 +66,7 @@ TRICKY = {
 @pytest.mark.parametrize("request_body", TRICKY.values(), ids=TRICKY.keys())
 def test_unusual_layers_show_the_api_numbers(page: Page, api, request_body) -> None:
     answer = api(request_body)
-    page.goto(f"/conv?{share_query(request_body)}")
+    page.goto(f"/conv?{share_query(request_body, FIELD_ORDER)}")
     expect(page.locator('[data-matrix="output"] td[data-value]').first).to_be_visible()
     for field in RESULT_FIELDS:
         if answer[field] is not None:

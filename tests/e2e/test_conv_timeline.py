@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from app.api.gallery import EXAMPLES
+from app.gallery.conv import EXAMPLES
 
 FIG_9_4 = EXAMPLES[0]
 # Fig. 9.4: 1 + 4 forward steps, 2 upstream, 4 kernel-gradient, 2 + 9 + 1 input-gradient, update, all.

@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from app.api.gallery import EXAMPLES
+from app.gallery.conv import EXAMPLES
 
 FIG_9_4_OUTPUT = ["37", "47", "67", "77"]
 

@@ -5,15 +5,21 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ..gallery import EXAMPLES
+from ...gallery import SECTIONS
 
 router = APIRouter(include_in_schema=False)
+
+# The site's navigation, in order: (path, label).
+NAV: tuple[tuple[str, str], ...] = (
+    ("/", "Examples"),
+    ("/conv", "Convolution"),
+)
 
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
     """What the app is for, and the gallery of worked examples."""
-    return request.app.state.templates.TemplateResponse(request, "index.html", {"examples": EXAMPLES})
+    return request.app.state.templates.TemplateResponse(request, "index.html", {"sections": SECTIONS})
 
 
 @router.get("/conv", response_class=HTMLResponse)

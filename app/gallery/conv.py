@@ -1,84 +1,32 @@
-"""The worked examples on the home page: API requests, and the share links that open them."""
+"""Worked examples of the convolution page."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
-from .schemas.conv import FIG_9_4
+from ..api.schemas.conv import FIG_9_4
+from .core import Example, Preview, Section, first_matrix
 
-# Separators of the share-link format, outermost axis first (see static/js/state.js).
-_SEPARATORS = {1: (",",), 2: (";", ","), 3: ("|", ";", ","), 4: ("/", "|", ";", ",")}
-# The order the page writes the fields in (static/js/pages/conv-request.js), so links match it.
-_FIELD_ORDER = ("input", "kernel", "bias", "stride", "padding", "dilation", "mode", "grad_output", "target", "loss", "learning_rate")
-
-
-@dataclass(frozen=True)
-class Example:
-    """One gallery card: what it shows, where the chapter shows it, and the request behind it."""
-
-    slug: str
-    title: str
-    summary: str
-    cites: str
-    request: dict[str, Any]
-
-    @property
-    def href(self) -> str:
-        return f"/conv?{share_query(self.request)}"
-
-    @property
-    def first_input_channel(self) -> list[list[float]]:
-        x = self.request["input"]
-        return x[0] if isinstance(x[0][0], list) else x
-
-    @property
-    def first_kernel(self) -> list[list[float]]:
-        k = self.request["kernel"]
-        return k[0][0] if isinstance(k[0][0], list) else k
+# The order static/js/pages/conv-request.js writes the query in.
+FIELD_ORDER = (
+    "input", "kernel", "bias", "stride", "padding", "dilation", "mode", "grad_output", "target", "loss", "learning_rate",
+)
 
 
-def _depth(value: Any) -> int:
-    depth = 0
-    while isinstance(value, list):
-        value, depth = value[0], depth + 1
-    return depth
-
-
-def _number(x: float | int) -> str:
-    return str(int(x)) if isinstance(x, float) and x.is_integer() else repr(x)
-
-
-def _encode(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, list):
-        return _number(value)
-
-    def join(block: Any, seps: tuple[str, ...]) -> str:
-        if not seps:
-            return _number(block)
-        return seps[0].join(join(item, seps[1:]) for item in block)
-
-    return join(value, _SEPARATORS[_depth(value)])
-
-
-def share_query(request: dict[str, Any]) -> str:
-    """The query string of a share link: rows `;`, cells `,`, channels `|`, kernels `/`, pairs `a,b`."""
-    fields = sorted(request.items(), key=lambda item: _FIELD_ORDER.index(item[0]))
-    return "&".join(f"{name}={quote(_encode(value), safe=',;|/-.')}" for name, value in fields)
+def _example(slug: str, title: str, summary: str, cites: str, request: dict[str, Any]) -> Example:
+    preview = Preview((first_matrix(request["input"]), "⋆", first_matrix(request["kernel"])))
+    return Example(slug, title, summary, cites, request, "/conv", FIELD_ORDER, preview)
 
 
 EXAMPLES: tuple[Example, ...] = (
-    Example(
+    _example(
         "fig-9-4",
         "The chapter's example",
         "A 3×3 input and a 2×2 kernel, no padding, stride 1: O₁₁ = 37, and every gradient of eq. 9.8 and 9.9.",
         "Fig. 9.4, eq. 9.5, 9.8, 9.9",
         {**FIG_9_4, "learning_rate": 0.01},
     ),
-    Example(
+    _example(
         "stride-2-padding-1",
         "Stride 2 with padding 1",
         "Zeros around the input, a window that jumps two cells, and an upsampled gradient with zeros inserted.",
@@ -91,7 +39,7 @@ EXAMPLES: tuple[Example, ...] = (
             "grad_output": [[1, -1, 2], [0, 1, -2], [3, 1, 1]],
         },
     ),
-    Example(
+    _example(
         "uncovered",
         "A stride that leaves a row out",
         "On a 5×5 input a 2×2 window with stride 2 never reaches the last row and column: their gradient is zero.",
@@ -103,7 +51,7 @@ EXAMPLES: tuple[Example, ...] = (
             "grad_output": [[1, 2], [-1, 3]],
         },
     ),
-    Example(
+    _example(
         "channels",
         "Two channels, two kernels",
         "Each kernel sees every input channel; its output sums the channels, then adds its bias.",
@@ -116,7 +64,7 @@ EXAMPLES: tuple[Example, ...] = (
             "learning_rate": 0.1,
         },
     ),
-    Example(
+    _example(
         "same-padding",
         "Padding that keeps the size",
         "A 3×3 Laplacian kernel with padding 1: the output is as big as the input, and ∂L/∂P is cropped back to ∂L/∂I.",
@@ -128,7 +76,7 @@ EXAMPLES: tuple[Example, ...] = (
             "learning_rate": 0.05,
         },
     ),
-    Example(
+    _example(
         "dilation",
         "A dilated kernel",
         "Dilation 2 spreads the 2×2 kernel over a 3×3 window, with gaps between its taps.",
@@ -139,14 +87,14 @@ EXAMPLES: tuple[Example, ...] = (
             "dilation": 2,
         },
     ),
-    Example(
+    _example(
         "flipped",
         "Convolution with the flipped kernel",
         "Fig. 9.4 again, as mathematics defines convolution (eq. 9.4): the kernel is flipped before it slides.",
         "eq. 9.1–9.4 vs eq. 9.5",
         {**FIG_9_4, "mode": "convolution"},
     ),
-    Example(
+    _example(
         "training-step",
         "One training step with a loss",
         "The upstream gradient comes from a target and ½Σ(O − T)²; the kernel and bias then take a step.",
@@ -160,4 +108,13 @@ EXAMPLES: tuple[Example, ...] = (
             "learning_rate": 0.01,
         },
     ),
+)
+
+
+SECTION = Section(
+    "conv",
+    "Convolution",
+    "How each output is formed, and how the gradient flows back to the kernel and to the input (9.2.1).",
+    "/conv",
+    EXAMPLES,
 )
