@@ -27,6 +27,10 @@ from .geometry import AxisSize, Pair, Sides, axis_size, effective_size
 
 ConvMode = Literal["cross_correlation", "convolution"]
 
+# Past this many numbers the unfolded padded G↑ of the full convolution outgrows the CPU cache,
+# and the scatter form of eq. 9.9 is faster (measured in bench/conv.py).
+UNFOLD_LIMIT = 100_000
+
 
 @dataclass(frozen=True)
 class ConvSpec:
@@ -172,17 +176,22 @@ def conv2d_backward(grad_output: np.ndarray, cache: ConvCache) -> ConvGrads:
     if spec.mode == "convolution":
         grad_kernel = grad_kernel[:, :, ::-1, ::-1]
 
-    # eq. 9.9: the full convolution of G↑ with the kernel rotated by 180°, in its scatter form:
-    # each ∂L/∂O cell sends ∂L/∂O_ij·F back onto the window it came from. The sums are the same,
-    # term for term, as sliding F¹⁸⁰ over the zero-padded G↑ (terms.py lists them that way),
-    # without multiplying the inserted zeros.
+    # eq. 9.9: the full convolution of G↑ with the kernel rotated by 180°.
     rotated = cache.sliding_kernel[:, :, ::-1, ::-1].copy()
     padded_upsampled = zero_pad(upsampled, span_h - 1, span_h - 1, span_w - 1, span_w - 1)
-    taps = cache.sliding_kernel[:, :, :: spec.dilation[0], :: spec.dilation[1]]  # as slid, without dilation zeros
-    sent_back = (taps.reshape(c_out, -1).T @ grad_output.reshape(c_out, -1)).reshape(
-        c_in, *k, *grad_output.shape[1:]
-    )  # C_in × k_h × k_w × out_h × out_w
-    grad_padded = fold(sent_back, (h_p, w_p), spec.stride, spec.dilation)
+    if c_out * k[0] * k[1] * h_p * w_p <= UNFOLD_LIMIT:
+        # As written: F¹⁸⁰ slides over the zero-padded G↑, one matrix product over its windows.
+        full = unfold(windows(padded_upsampled, k, dilation=spec.dilation))  # (C_out·k_h·k_w) × (H_p·W_p)
+        taps = rotated[:, :, :: spec.dilation[0], :: spec.dilation[1]]  # F¹⁸⁰ without its dilation zeros
+        grad_padded = (taps.transpose(1, 0, 2, 3).reshape(c_in, -1) @ full).reshape(c_in, h_p, w_p)
+    else:
+        # The same sums in scatter form: each ∂L/∂O cell sends ∂L/∂O_ij·F back onto its window,
+        # which skips the zeros of G↑ and never builds the large unfolded matrix.
+        taps = cache.sliding_kernel[:, :, :: spec.dilation[0], :: spec.dilation[1]]
+        sent_back = (taps.reshape(c_out, -1).T @ grad_output.reshape(c_out, -1)).reshape(
+            c_in, *k, *grad_output.shape[1:]
+        )  # C_in × k_h × k_w × out_h × out_w
+        grad_padded = fold(sent_back, (h_p, w_p), spec.stride, spec.dilation)
     top, bottom, left, right = spec.padding
     grad_input = grad_padded[:, top : h_p - bottom, left : w_p - right]
 

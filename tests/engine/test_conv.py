@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.engine import terms
+from app.engine import conv, terms
 from app.engine.conv import ConvSpec, conv2d_backward, conv2d_forward
 from app.engine.errors import InvalidInput
 from app.engine.geometry import effective_size
@@ -85,10 +85,14 @@ def chapter_recipe(grad_output: np.ndarray, cache) -> tuple[np.ndarray, np.ndarr
     return grad_kernel, full[:, top : full.shape[1] - bottom, left : full.shape[2] - right]
 
 
-@given(conv_cases())
-def test_engine_matches_the_chapter_recipe_step_by_step(case: Case) -> None:
-    out, cache = conv2d_forward(case.x, case.kernel, None, case.spec)
-    grads = conv2d_backward(case.grad_output, cache)
+@pytest.mark.parametrize("unfold_limit", [0, 10**9], ids=["scatter form", "unfolded full convolution"])
+@given(case=conv_cases())
+def test_engine_matches_the_chapter_recipe_step_by_step(case: Case, unfold_limit: int) -> None:
+    """Both forms of eq. 9.9 the engine chooses between by size."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(conv, "UNFOLD_LIMIT", unfold_limit)
+        out, cache = conv2d_forward(case.x, case.kernel, None, case.spec)
+        grads = conv2d_backward(case.grad_output, cache)
     grad_kernel, grad_input = chapter_recipe(case.grad_output, cache)
     assert_close(grads.grad_kernel, grad_kernel, "grad_kernel (P ⋆ G↑)")
     assert_close(grads.grad_input, grad_input, "grad_input (full convolution, cropped)")
