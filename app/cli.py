@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
 
 import uvicorn
 
@@ -14,6 +16,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument("--reload", action="store_true", help="restart when the code changes (development)")
     args = parser.parse_args(argv)
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker counts in its own process; /metrics adds them up from files here.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="backprop-explorer-metrics-")
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Backprop Explorer: open http://{shown}:{args.port}/ in your browser", flush=True)
     uvicorn.run(
@@ -24,6 +29,7 @@ def main(argv: list[str] | None = None) -> None:
         reload=args.reload,
         proxy_headers=True,
         log_level="info",
+        access_log=False,  # the app writes its own access log, one JSON line per request
     )
 
 

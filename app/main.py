@@ -10,7 +10,9 @@ from fastapi.templating import Jinja2Templates
 
 from . import __version__
 from .api.errors import install_error_handlers
-from .api.middleware import BodyLimit, SecurityHeaders
+from .api.middleware import ApiCors, BodyLimit, SecurityHeaders
+from .api.observability import Observability, configure_access_log
+from .api import observability
 from .api.routes import activation, conv, health, network, pages, pool, rnn
 from .api.routes.docs import install_docs
 from .settings import get_settings
@@ -37,7 +39,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="Backprop Explorer", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None
     )
-    for module in (health, conv, rnn, activation, pool, network, pages):
+    for module in (health, observability, conv, rnn, activation, pool, network, pages):
         app.include_router(module.router)
     app.state.templates = Jinja2Templates(directory=asset_dir("templates"))
     app.state.templates.env.globals["nav"] = pages.NAV
@@ -45,7 +47,10 @@ def create_app() -> FastAPI:
     install_docs(app, app.state.templates)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ApiCors)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(Observability)  # outermost: it times and counts every answer, 413s included
+    configure_access_log()
     return app
 
 

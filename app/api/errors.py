@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from ..engine.errors import InvalidInput
 
@@ -87,6 +88,16 @@ def invalid_input_response(exc: InvalidInput) -> JSONResponse:
     return JSONResponse(error_body([item]), status_code=422)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app accepts at the request's path."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -102,5 +113,10 @@ def install_error_handlers(app: FastAPI) -> None:
         # (for example nested thousands deep); say so in the same shape as every other error.
         message = "the body could not be read as JSON" if exc.status_code == 400 else str(exc.detail)
         field = "body" if exc.status_code in (400, 413, 415) else "request"
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            # A path may have a GET and a POST route; Starlette names only the first in Allow.
+            headers["Allow"] = ", ".join(allowed_methods(request))
+            message = f"{request.method} is not allowed here; use {headers['Allow']}"
         item = {"type": f"http_{exc.status_code}", "loc": [field], "msg": f"{field}: {message}", "field": field}
-        return JSONResponse(error_body([item]), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        return JSONResponse(error_body([item]), status_code=exc.status_code, headers=headers)

@@ -1,4 +1,4 @@
-"""Pure-ASGI middleware: a request-body cap and the security headers.
+"""Pure-ASGI middleware: a request-body cap, the security headers, and CORS for the API.
 
 Pure ASGI rather than ``BaseHTTPMiddleware`` so that neither adds a task per request.
 """
@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 from typing import Any, Awaitable, Callable
+
+from starlette.middleware.cors import CORSMiddleware
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -121,3 +123,25 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class ApiCors:
+    """CORS open to any origin for ``GET``/``POST`` on ``/api/`` only, so scripts and notebooks
+    elsewhere can call the API; pages and static files stay same-origin."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=["*"],
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "If-None-Match"],
+            expose_headers=["ETag"],
+            max_age=86400,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            await self.cors(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from ...engine.activation import ActivationSpec, activation_backward, activation_forward, softmax_jacobian
 from ...engine.errors import InvalidInput, shape_text
 from .. import limits
+from ..share_link import add_get_twin
 from ..responses import JSONBytes, all_finite
 from ..schemas.activation import ActivationRequest, ActivationResponse
 from ..schemas.common import ERROR_RESPONSES
@@ -28,6 +29,7 @@ def activation(request: ActivationRequest) -> JSONBytes:
     """Applies the function element by element (softmax: over all elements at once), then hands the
     gradient back: ∂L/∂x = ∂L/∂y · f′(x), with ReLU's f′(0) as chosen (chapter 9.2.2)."""
     return JSONBytes(solve_activation(request))
+
 
 
 def solve_activation(request: ActivationRequest) -> dict[str, Any]:
@@ -63,3 +65,6 @@ def solve_activation(request: ActivationRequest) -> dict[str, Any]:
         "jacobian": jacobian,
         "jacobian_omitted": omitted,
     }
+
+
+add_get_twin(router, "/activation", ActivationRequest, solve_activation, ActivationResponse, "Activation")

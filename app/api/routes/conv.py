@@ -12,7 +12,8 @@ from ...engine.conv import ConvCache, ConvGrads, ConvSpec, conv2d_backward, conv
 from ...engine.errors import InvalidInput
 from ...engine.geometry import as_pair, as_sides
 from ...engine.loss import compute_loss
-from ...settings import Settings, settings_dependency
+from ...settings import Settings, get_settings, settings_dependency
+from ..share_link import add_get_twin
 from ..responses import JSONBytes, all_finite, axis_report, nested, nested_index
 from ..schemas.common import ERROR_RESPONSES
 from ..schemas.conv import Conv2dRequest, Conv2dResponse, TermSelection
@@ -35,6 +36,7 @@ async def conv2d(request: Conv2dRequest, settings: Settings = Depends(settings_d
     The work is bounded by the size limits (milliseconds at the largest), so it runs on the event
     loop rather than paying for a thread hand-off on every small request."""
     return JSONBytes(solve_conv2d(request, settings))
+
 
 
 def solve_conv2d(request: Conv2dRequest, settings: Settings) -> dict[str, Any]:
@@ -200,3 +202,6 @@ def _canonical_index(selection: TermSelection, position: int, result: np.ndarray
             f"{list(index)} is not a cell of {selection.result}, whose shape is {'×'.join(map(str, shape))}",
         )
     return (0,) * (result.ndim - rank) + index
+
+
+add_get_twin(router, "/conv2d", Conv2dRequest, lambda request: solve_conv2d(request, get_settings()), Conv2dResponse, "Convolution layer")

@@ -23,6 +23,7 @@ from ...engine.pool import (
     window_origins,
 )
 from .. import limits
+from ..share_link import add_get_twin
 from ..responses import JSONBytes, all_finite, axis_report, nested_index
 from ..schemas.common import ERROR_RESPONSES
 from ..schemas.pool import PoolRequest, PoolResponse
@@ -41,6 +42,7 @@ def pool(request: PoolRequest) -> JSONBytes:
     """Pools each window (max or average), records where each window's gradient will go, and routes
     ∂L/∂O back: to the maximum (Fig. 9.9) or evenly over the window (Fig. 9.8), overlaps adding up."""
     return JSONBytes(solve_pool(request))
+
 
 
 def solve_pool(request: PoolRequest) -> dict[str, Any]:
@@ -148,3 +150,6 @@ def _windows(
             }
         )
     return windows, None
+
+
+add_get_twin(router, "/pool", PoolRequest, solve_pool, PoolResponse, "Pooling layer")

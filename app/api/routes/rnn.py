@@ -21,6 +21,7 @@ from ...engine.rnn import (
     rnn_forward,
     row_norms,
 )
+from ..share_link import add_get_twin
 from ..responses import JSONBytes, all_finite
 from ..schemas.common import ERROR_RESPONSES
 from ..schemas.rnn import EXAMPLES, RnnRequest, RnnResponse
@@ -43,6 +44,7 @@ def rnn(request: Annotated[RnnRequest, Body(openapi_examples=EXAMPLES)]) -> JSON
     each step's term of every weight gradient, ‖∂L/∂hᵗ‖ over t, and the rates ρ(W) and σ_max(W) predict.
     The presets show a vanishing gradient (small W with tanh), an exploding one (large W) and truncation."""
     return JSONBytes(solve_rnn(request))
+
 
 
 def solve_rnn(request: RnnRequest) -> dict[str, Any]:
@@ -130,3 +132,6 @@ def _updated(params: RnnParams, grads: RnnGrads, learning_rate: float | None) ->
 
 def _finite_or_null(curve: np.ndarray) -> list[float | None]:
     return [value if np.isfinite(value) else None for value in curve.tolist()]
+
+
+add_get_twin(router, "/rnn", RnnRequest, solve_rnn, RnnResponse, "Recurrent network")

@@ -1,0 +1,138 @@
+"""Every POST result also served by ``GET`` with the pages' share-link query, cacheably.
+
+``GET /api/v1/conv2d?input=1,2;3,4&kernel=1`` answers exactly what the POST with
+``{"input": [[1,2],[3,4]], "kernel": [[1]]}`` answers. A result is a pure function of its
+inputs (and of the app's version), so the answer carries a strong ``ETag`` and may be cached
+by browsers and CDNs; ``If-None-Match`` with that tag gets ``304`` without recomputing.
+
+The query format is the pages' (static/js/state.js): a matrix is written with rows separated
+by ``;`` and cells by ``,``, channels by ``|``, kernels by ``/``; ``[a, b]`` is ``a,b``; any
+other field is its text. How deep each field nests is read from the request model's schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any, Callable
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
+
+from .. import __version__
+from .responses import JSONBytes
+from .schemas.common import ERROR_RESPONSES
+
+# Separators from the outermost axis (depth 4) inwards.
+_SEPARATORS = ("/", "|", ";", ",")
+# Parameters the pages keep in their links that are about the view, not the computation.
+VIEW_PARAMETERS = frozenset({"step", "hide"})
+CACHE_CONTROL = "public, max-age=604800, immutable"
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+def _scalar(text: str) -> Any:
+    text = text.strip()
+    if _INTEGER.match(text):
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _split(text: str, depth: int) -> Any:
+    if depth == 0:
+        return _scalar(text)
+    return [_split(part, depth - 1) for part in text.split(_SEPARATORS[len(_SEPARATORS) - depth])]
+
+
+def parse_value(text: str, depths: set[int]) -> Any:
+    """The nested value `text` writes, nested as deep as the field allows (a lone `3` may be `[[3]]`)."""
+    written = next((4 - i for i, sep in enumerate(_SEPARATORS) if sep in text), 0)
+    deeper = sorted(d for d in depths if d >= written)
+    depth = deeper[0] if deeper else written
+    return _split(text, depth)
+
+
+def _depths(schema: dict[str, Any], defs: dict[str, Any]) -> set[int]:
+    """How deeply the values a JSON-schema property accepts nest: 0 for numbers and text."""
+    if "$ref" in schema:
+        return _depths(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
+    options = schema.get("anyOf") or schema.get("oneOf")
+    if options:
+        return set().union(*(_depths(option, defs) for option in options))
+    if schema.get("type") == "array":
+        return {1 + d for d in _depths(schema.get("items", {}), defs)}
+    return {0}
+
+
+def query_to_body(model: type[BaseModel], query: list[tuple[str, str]]) -> dict[str, Any]:
+    """The JSON body a share-link query stands for; unknown names are kept for the model to refuse."""
+    schema = model.model_json_schema()
+    properties, defs = schema.get("properties", {}), schema.get("$defs", {})
+    body: dict[str, Any] = {}
+    for name, text in query:
+        if name in VIEW_PARAMETERS:
+            continue
+        body[name] = parse_value(text, _depths(properties[name], defs)) if name in properties else text
+    return body
+
+
+def _etag(path: str, body: dict[str, Any]) -> str:
+    canonical = json.dumps([__version__, path, body], sort_keys=True, separators=(",", ":"))
+    return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    return header.strip() == "*" or etag in (tag.strip().removeprefix("W/") for tag in header.split(","))
+
+
+def add_get_twin(
+    router: APIRouter,
+    path: str,
+    model: type[BaseModel],
+    solve: Callable[[Any], dict[str, Any]],
+    response_model: type[BaseModel],
+    summary: str,
+) -> None:
+    """Register ``GET path`` answering what ``POST path`` answers, from the share-link query."""
+    parameters = [
+        {
+            "name": name,
+            "in": "query",
+            "required": field.is_required(),
+            "schema": {"type": "string"},
+            "description": (field.description or "") + " Written in the share-link format.",
+        }
+        for name, field in model.model_fields.items()
+        if name != "terms_at"
+    ]
+
+    async def get_result(request: Request) -> Response:
+        body = query_to_body(model, list(request.query_params.multi_items()))
+        try:
+            validated = model.model_validate(body)
+        except ValidationError as error:
+            raise RequestValidationError(error.errors()) from None
+        etag = _etag(router.prefix + path, body)
+        headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+        if _matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers=headers)
+        return JSONBytes(solve(validated), headers=headers)
+
+    router.add_api_route(
+        path,
+        get_result,
+        methods=["GET"],
+        response_model=response_model,
+        response_class=JSONBytes,
+        responses={**ERROR_RESPONSES, 304: {"description": "Not modified: the If-None-Match tag is current."}},
+        summary=summary + " (share-link query, cacheable)",
+        openapi_extra={"parameters": parameters},
+    )

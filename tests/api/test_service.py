@@ -1,0 +1,53 @@
+"""What an operator relies on: CORS on the API only, metrics, access logs, the version."""
+
+from __future__ import annotations
+
+import json
+
+from app import __version__
+
+
+def test_cors_is_open_on_the_api_for_get_and_post(client) -> None:
+    preflight = client.options(
+        "/api/v1/conv2d", headers={"Origin": "https://notebook.example", "Access-Control-Request-Method": "POST"}
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert set(preflight.headers["access-control-allow-methods"].split(", ")) == {"GET", "POST"}
+    answer = client.get("/api/v1/conv2d?input=1&kernel=1", headers={"Origin": "https://notebook.example"})
+    assert answer.headers["access-control-allow-origin"] == "*"
+    assert "etag" in answer.headers["access-control-expose-headers"].lower()
+
+
+def test_cors_stays_closed_on_pages(client) -> None:
+    page = client.get("/", headers={"Origin": "https://elsewhere.example"})
+    assert "access-control-allow-origin" not in page.headers
+
+
+def test_metrics_count_requests_by_route_and_status_class(client) -> None:
+    client.post("/api/v1/conv2d", json={"input": [[1]], "kernel": [[1]]})
+    client.post("/api/v1/conv2d", json={"input": [[1]]})
+    text = client.get("/metrics").text
+    assert 'route="/api/v1/conv2d",status="200",status_class="2xx"' in text
+    assert 'route="/api/v1/conv2d",status="422",status_class="4xx"' in text
+    assert "backprop_explorer_request_duration_seconds_bucket" in text
+
+
+def test_each_request_is_one_json_log_line_without_the_query(client, capfd) -> None:
+    capfd.readouterr()
+    client.get("/api/v1/conv2d?input=123456789&kernel=1")
+    entries = [json.loads(line) for line in capfd.readouterr().out.splitlines() if line.startswith("{")]
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry["path"] == "/api/v1/conv2d" and entry["status"] == 200 and entry["duration_ms"] >= 0
+    assert "123456789" not in json.dumps(entry)
+
+
+def test_healthz_reports_the_version(client) -> None:
+    assert client.get("/healthz").json() == {"status": "ok", "version": __version__}
+
+
+def test_a_wrong_method_names_every_allowed_one(client) -> None:
+    response = client.put("/api/v1/conv2d")
+    assert response.status_code == 405 and response.headers["allow"] == "GET, POST"
+    assert "GET, POST" in response.json()["detail"][0]["msg"]

@@ -1,0 +1,87 @@
+"""GET with the share-link query: same answer as POST, a strong ETag, 304, and clear 422s."""
+
+from __future__ import annotations
+
+import pytest
+
+CASES = [
+    (
+        "/api/v1/conv2d",
+        "input=1,2,3;4,5,6;7,8,9&kernel=1,2;3,4&grad_output=1,2;-1,1&step=4",
+        {"input": [[1, 2, 3], [4, 5, 6], [7, 8, 9]], "kernel": [[1, 2], [3, 4]], "grad_output": [[1, 2], [-1, 1]]},
+    ),
+    (
+        "/api/v1/conv2d",
+        "input=1,2;3,4|0,1;1,0&kernel=1;2|0;1/1;1|1;1&bias=0.5,-1&stride=1,2&padding=1,0,0,1&mode=convolution",
+        {
+            "input": [[[1, 2], [3, 4]], [[0, 1], [1, 0]]],
+            "kernel": [[[[1], [2]], [[0], [1]]], [[[1], [1]], [[1], [1]]]],
+            "bias": [0.5, -1],
+            "stride": [1, 2],
+            "padding": [1, 0, 0, 1],
+            "mode": "convolution",
+        },
+    ),
+    ("/api/v1/conv2d", "input=5&kernel=2&bias=1", {"input": [[5]], "kernel": [[2]], "bias": 1}),
+    (
+        "/api/v1/pool",
+        "input=1,3;2,8&mode=max&size=2&ties=split",
+        {"input": [[1, 3], [2, 8]], "mode": "max", "size": 2, "ties": "split"},
+    ),
+    ("/api/v1/activation", "input=-1,0,2&function=relu", {"input": [-1, 0, 2], "function": "relu"}),
+    (
+        "/api/v1/rnn",
+        "x=1;2&y=0;1&U=1&W=0.5&V=1&hidden_activation=tanh",
+        {"x": [[1], [2]], "y": [[0], [1]], "U": [[1]], "W": [[0.5]], "V": [[1]], "hidden_activation": "tanh"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "query", "body"), CASES)
+def test_get_answers_what_post_answers_with_a_strong_etag(client, path, query, body) -> None:
+    got = client.get(f"{path}?{query}")
+    assert got.status_code == 200, got.text
+    assert got.json() == client.post(path, json=body).json()
+    etag = got.headers["etag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    assert "immutable" in got.headers["cache-control"] and "public" in got.headers["cache-control"]
+    again = client.get(f"{path}?{query}", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+
+
+def test_different_inputs_have_different_tags(client) -> None:
+    one = client.get("/api/v1/conv2d?input=1,2&kernel=1").headers["etag"]
+    two = client.get("/api/v1/conv2d?input=1,3&kernel=1").headers["etag"]
+    assert one != two
+    stale = client.get("/api/v1/conv2d?input=1,3&kernel=1", headers={"If-None-Match": one})
+    assert stale.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "words"),
+    [
+        ("input=1,2;3&kernel=1", "input", "same length"),
+        ("input=x&kernel=1", "input", "expected a number"),
+        ("input=nan&kernel=1", "input", "finite"),
+        ("input=1e400&kernel=1", "input", "finite"),
+        ("input=1&kernel=1&stride=0", "stride", "from 1"),
+        ("kernel=1", "input", "required"),
+        ("input=1&kernel=1&strid=2", "strid", "not a field"),
+        ("input=1&kernel=1&mode=flip", "mode", ""),
+    ],
+)
+def test_bad_queries_get_a_422_naming_the_field(client, query, field, words) -> None:
+    response = client.get(f"/api/v1/conv2d?{query}")
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert any(d["field"] == field and words in d["msg"] for d in detail), detail
+    assert "etag" not in response.headers
+
+
+def test_a_very_long_query_gets_a_clear_answer(client) -> None:
+    row = ",".join(["1"] * 64)
+    query = "input=" + ";".join([row] * 64) + "&kernel=" + ";".join([",".join(["1"] * 7)] * 7)
+    assert client.get(f"/api/v1/conv2d?{query}").status_code == 200
+    too_big = "input=" + ";".join([row] * 65) + "&kernel=1"
+    response = client.get(f"/api/v1/conv2d?{too_big}")
+    assert response.status_code == 422 and "at most 64" in response.json()["detail"][0]["msg"]
