@@ -21,5 +21,5 @@ MAX_DENSE_OUT = 256  # rows of a dense weight
 MAX_DENSE_IN = MAX_CHANNELS * MAX_SIDE * MAX_SIDE  # columns: a flattened input
 MAX_LAYERS = 12
 MAX_TRAINING_STEPS = 200  # SGD steps of a network
-MAX_NETWORK_WORK = 2_000_000_000  # multiply-adds per request: steps × the chain's cost per step (well under 1 s)
+MAX_NETWORK_WORK = 1_000_000_000  # multiply-adds per request: steps × the chain's cost per step (≈ 1 s at most on 2 cores)
 MAX_RECORD_NUMBERS = 500_000  # numbers in a network's first-step record (≈ 10 MB of JSON)
