@@ -1,0 +1,85 @@
+"""Edges of every endpoint: just past each documented limit, extreme numbers, deep nesting."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from app.api import limits
+
+ENDPOINTS = ["/api/v1/conv2d", "/api/v1/pool", "/api/v1/activation", "/api/v1/network", "/api/v1/rnn"]
+
+
+def ones(*shape: int) -> list:
+    return np.ones(shape).tolist()
+
+
+RNN = {"x": ones(2, 1), "y": ones(2, 1), "U": ones(1, 1), "W": ones(1, 1), "V": ones(1, 1)}
+PAST_LIMITS = [
+    ("/api/v1/conv2d", {"input": ones(limits.MAX_SIDE + 1, 2), "kernel": [[1]]}, "input"),
+    ("/api/v1/conv2d", {"input": ones(2, limits.MAX_SIDE + 1), "kernel": [[1]]}, "input"),
+    ("/api/v1/conv2d", {"input": ones(limits.MAX_CHANNELS + 1, 2, 2), "kernel": [[1]]}, "input"),
+    ("/api/v1/conv2d", {"input": ones(9, 9), "kernel": ones(limits.MAX_KERNEL_SIDE + 1, 1)}, "kernel"),
+    ("/api/v1/conv2d", {"input": ones(1, 2, 2), "kernel": ones(limits.MAX_KERNELS + 1, 1, 1, 1)}, "kernel"),
+    ("/api/v1/conv2d", {"input": [[1]], "kernel": [[1]], "stride": limits.MAX_STRIDE + 1}, "stride"),
+    ("/api/v1/conv2d", {"input": [[1]], "kernel": [[1]], "padding": limits.MAX_PADDING + 1}, "padding"),
+    ("/api/v1/conv2d", {"input": [[1]], "kernel": [[1]], "dilation": limits.MAX_DILATION + 1}, "dilation"),
+    ("/api/v1/pool", {"input": ones(limits.MAX_SIDE + 1, 2), "size": 1}, "input"),
+    ("/api/v1/activation", {"input": ones(limits.MAX_VECTOR + 1), "function": "relu"}, "input"),
+    ("/api/v1/rnn", {**RNN, "x": ones(limits.MAX_STEPS + 1, 1), "y": ones(limits.MAX_STEPS + 1, 1)}, "x"),
+    ("/api/v1/rnn", {**RNN, "U": ones(1, limits.MAX_RNN_SIZE + 1), "x": ones(2, limits.MAX_RNN_SIZE + 1)}, "x"),
+    (
+        "/api/v1/network",
+        {"input": [[1.0]], "layers": [{"type": "relu"}] * (limits.MAX_LAYERS + 1), "target": [[1.0]]},
+        "layers",
+    ),
+    (
+        "/api/v1/network",
+        {"input": [[1.0]], "layers": [{"type": "relu"}], "target": [[1.0]], "steps": limits.MAX_TRAINING_STEPS + 1},
+        "steps",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "field"), PAST_LIMITS)
+def test_just_past_each_limit_is_a_422_naming_the_field(client, path, body, field) -> None:
+    response = client.post(path, json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["field"].startswith(field), response.text
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+@pytest.mark.parametrize("depth", [100, 10_000, 200_000])
+def test_deeply_nested_json_is_a_4xx(client, path, depth) -> None:
+    body = '{"input": ' + "[" * depth + "]" * depth + "}"
+    response = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert 400 <= response.status_code < 500, response.text[:300]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(1e308, 1e308), (1e-320, 1e-320), (-0.0, -0.0), (5e-324, 5e-324), (-1.7976931348623157e308, -1.7976931348623157e308)],
+)
+def test_extreme_numbers_come_back_exactly(client, value, expected) -> None:
+    response = client.post("/api/v1/conv2d", json={"input": [[value]], "kernel": [[1]]})
+    assert response.status_code == 200, response.text
+    got = json.loads(response.text)["output"][0][0]
+    assert got == expected  # −0.0 may come back as 0.0: a sum of products starts from +0, as in PyTorch
+
+
+def test_numbers_whose_result_overflows_are_a_422_not_an_infinity(client) -> None:
+    response = client.post("/api/v1/conv2d", json={"input": [[1e308, 1e308]], "kernel": [[1, 1]]})
+    assert response.status_code == 422 and "overflow" in response.json()["detail"][0]["msg"]
+    response = client.post("/api/v1/activation", json={"input": [1e308, -1e308], "function": "softmax"})
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 200:
+        assert all(np.isfinite(response.json()["output"]))
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_bodies_that_are_not_objects_are_a_422(client, path) -> None:
+    for body in ("[]", "1", '"x"', "null", "true"):
+        response = client.post(path, content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422, (body, response.text)
