@@ -51,3 +51,11 @@ def test_a_wrong_method_names_every_allowed_one(client) -> None:
     response = client.put("/api/v1/conv2d")
     assert response.status_code == 405 and response.headers["allow"] == "GET, POST"
     assert "GET, POST" in response.json()["detail"][0]["msg"]
+
+
+def test_large_answers_are_compressed_for_clients_that_accept_gzip(client) -> None:
+    body = {"input": [[float(i + j) for j in range(32)] for i in range(32)], "kernel": [[1, 2], [3, 4]]}
+    plain = client.post("/api/v1/conv2d", json=body, headers={"Accept-Encoding": "identity"})
+    zipped = client.post("/api/v1/conv2d", json=body, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert zipped.headers["content-encoding"] == "gzip" and zipped.json() == plain.json()
