@@ -55,7 +55,7 @@ def _example(slug: str, title: str, summary: str, cites: str, request: dict[str,
     first: Matrix = [data] if not isinstance(data[0], list) else first_matrix(data)
     layer = next(layer for layer in request["layers"] if layer["type"] in ("conv2d", "dense"))
     weights = layer.get("kernel", layer.get("weight"))
-    preview = Preview((first, "⋆" if layer["type"] == "conv2d" else "·", first_matrix(weights), f"→ {len(request['layers'])} layers → L"))
+    preview = Preview((first, "⋆" if layer["type"] == "conv2d" else "·", first_matrix(weights), "→ ⋯ → L"))
     return NetworkExample(slug, title, summary, cites, request, "/network", FIELD_ORDER, preview)
 
 

@@ -34,14 +34,14 @@ const LOSS_NAMES = {
 /** Text fields of the layers: label (with the layer's number), hint. */
 const TEXT_FIELDS = {
   bias: (n, type) => [`Bias b${superscript(n)}`, type === "dense" ? "One number per output row of W, e.g. 0, 0; empty for none." : "One number per kernel; empty for none."],
-  stride: (_, type) => ["Stride", type === "conv2d" ? "s, or s_h, s_w; empty for 1." : "s, or s_h, s_w; empty for the window size."],
-  padding: (_, type) => [
-    "Padding",
+  stride: (n, type) => [`Stride s${superscript(n)}`, type === "conv2d" ? "s, or s_h, s_w; empty for 1." : "s, or s_h, s_w; empty for the window size."],
+  padding: (n, type) => [
+    `Padding p${superscript(n)}`,
     { conv2d: "p, p_h, p_w or top, bottom, left, right: zeros.", maxpool: "p, p_h, p_w or four sides: −∞, never a maximum.", avgpool: "p, p_h, p_w or four sides: zeros, counted in the average." }[type] ?? "",
   ],
-  dilation: () => ["Dilation", "d, or d_h, d_w; empty for 1."],
-  size: () => ["Window size", "k, or k_h, k_w."],
-  negative_slope: () => ["Negative slope a", "f(x) = a·x for x ≤ 0; empty for 0.01."],
+  dilation: (n) => [`Dilation d${superscript(n)}`, "d, or d_h, d_w; empty for 1."],
+  size: (n) => [`Window size k${superscript(n)}`, "k, or k_h, k_w."],
+  negative_slope: (n) => [`Negative slope a${superscript(n)}`, "f(x) = a·x for x ≤ 0; empty for 0.01."],
 };
 
 const PLAIN_NOTES = {
@@ -108,7 +108,7 @@ export class NetworkForm {
     training.append(
       this.#select("loss", "Loss", LOSSES.map((name) => [name, LOSS_NAMES[name]]), () => this.state.loss, (loss) => this.#change({ loss }), "field-wide"),
       this.#text("learning_rate", "Learning rate α", "Each step: θ − α·∂L/∂θ; empty for 0.1.", () => this.state.learning_rate, (v) => this.#change({ learning_rate: v })),
-      this.#text("steps", "Steps", "Training steps, 1 to 200; empty for 1.", () => this.state.steps, (v) => this.#change({ steps: v })),
+      this.#text("steps", "Training steps", "Training steps, 1 to 200; empty for 1.", () => this.state.steps, (v) => this.#change({ steps: v })),
     );
     const lossGroup = group("Loss and training", this.targetEditor.element, training);
 
@@ -365,7 +365,7 @@ class LayerCard {
         const options = field === "ties"
           ? TIES.map((tie) => [tie, { first: "first maximum (PyTorch)", all: "all tied maxima", split: "split among them" }[tie]])
           : [["0", "0 (PyTorch)"], ["1", "1"]];
-        const { wrap, select, slot } = selectInput(id, errorId, field === "ties" ? "Ties" : "ReLU′(0)", options, layer[field] ?? options[0][0]);
+        const { wrap, select, slot } = selectInput(id, errorId, `${field === "ties" ? "Ties" : "ReLU′(0)"} in layer ${n}`, options, layer[field] ?? options[0][0]);
         select.addEventListener("change", () => this.#set(field, select.value));
         host.slots.set(`${api}.${field}`, slot);
         this.syncers[field] = (next) => (select.value = next[field] ?? options[0][0]);
@@ -392,7 +392,7 @@ class LayerCard {
 
   /** @param {number} n @param {string} prefix @param {string} api */
   #kernelEditor(n, prefix, api) {
-    const kernels = countField(`field-${prefix}-kernels`, "Kernels", MAX_CHANNELS, () => this.layer.kernel?.length ?? 1, (count) => {
+    const kernels = countField(`field-${prefix}-kernels`, `Kernels in layer ${n}`, MAX_CHANNELS, () => this.layer.kernel?.length ?? 1, (count) => {
       const kernel = /** @type {string[][][][]} */ (this.layer.kernel);
       this.#set("kernel", Array.from({ length: count }, (_, k) => kernel[k] ?? kernel[0].map((grid) => grid.map((row) => row.map(() => "0")))));
     });

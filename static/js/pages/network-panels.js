@@ -10,7 +10,7 @@
  * index in that array, as the API nests it) and `data-value` (the full float64).
  */
 
-import { equationBlock, mathLine } from "../equation.js";
+import { equationBlock as mathBlock, mathLine } from "../equation.js";
 import { MatrixView } from "../matrix-view.js";
 import { formatNumber } from "../number-format.js";
 import { lossChart } from "./network-chart.js";
@@ -124,6 +124,19 @@ function cellsAt(view, index, className) {
   const found = view.cells.flat().filter((td) => td.dataset.index === index);
   found.forEach((td) => td.classList.add(className));
   return found;
+}
+
+/**
+ * An equation block that scrolls sideways when it is wider than the screen, reachable by keyboard.
+ * @param {Token[][]} lines
+ * @param {string} label what the equations are, for a screen reader
+ */
+function equationBlock(lines, label) {
+  const block = mathBlock(lines);
+  block.tabIndex = 0;
+  block.setAttribute("role", "group");
+  block.setAttribute("aria-label", label);
+  return block;
 }
 
 /** @param {any} value @returns {number} */
@@ -253,7 +266,7 @@ function layerSection(body, data, layer, i, count, tensor, parts) {
   } else {
     row.append(operator("→", arrowWords(layerBody)), output.element);
   }
-  const forward = element("div", "net-pass net-forward", element("h3", "", "Forward"), equationBlock([rules.forward]), row);
+  const forward = element("div", "net-pass net-forward", element("h3", "", "Forward"), equationBlock([rules.forward], `Layer ${n}'s forward rule`), row);
   parts.set(`forward:${i}`, { element: forward, views: forwardViews });
 
   // Backward: ∂L/∂Oⁿ arrives (= ∂L/∂Iⁿ⁺¹), ∂L/∂Iⁿ leaves (as ∂L/∂Oⁿ⁻¹).
@@ -269,7 +282,7 @@ function layerSection(body, data, layer, i, count, tensor, parts) {
     backRow.append(made.element);
     backViews.push(...made.views);
   }
-  const compute = element("div", "net-compute", equationBlock(rules.backward), backRow);
+  const compute = element("div", "net-compute", equationBlock(rules.backward, `Layer ${n}'s backward rules`), backRow);
   parts.set(`backward:${i}`, { element: compute, views: backViews });
   const backward = element("div", "net-pass net-backward", element("h3", "", "Backward"), element("div", "net-back-flow", receive, compute));
   section.append(forward, backward);
@@ -302,11 +315,11 @@ function lossSection(body, data, tensor, parts) {
     views.push(...probabilities.views);
   }
   row.append(operator("vs"), target.element);
-  const value = element("div", "net-loss-value", equationBlock([rules.value]), row);
+  const value = element("div", "net-loss-value", equationBlock([rules.value], "The loss"), row);
   for (const note of data.notes) value.append(element("p", "note warn", note));
   parts.set("loss", { element: value, views });
   const gradient = tensor("grad_prediction", first.grad_prediction, [grad("O", last)], "where the backward pass starts", `∂L/∂O${superscript(last)}`);
-  const gradPart = element("div", "net-loss-grad", equationBlock([rules.grad]), element("div", "grid-row", gradient.element));
+  const gradPart = element("div", "net-loss-grad", equationBlock([rules.grad], "The loss's gradient"), element("div", "grid-row", gradient.element));
   parts.set("loss_grad", { element: gradPart, views: gradient.views });
   section.append(title, value, gradPart);
   return section;

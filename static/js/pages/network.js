@@ -136,6 +136,7 @@ function onStep(index, playing) {
   for (const section of panels.sections) {
     const states = [...section.querySelectorAll("[data-state]")].map((element) => /** @type {HTMLElement} */ (element).dataset.state);
     section.dataset.state = states.includes("current") ? "current" : states.every((state) => state === "future") ? "future" : "done";
+    section.inert = section.dataset.state === "future";
   }
   if (page.followSteps && current) {
     current.scrollIntoView({ block: "nearest", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
