@@ -77,6 +77,14 @@ def test_editing_cells_and_settings_updates_the_link_and_the_results(page: Page,
     shows(page, request, api)
     expect(page.locator('[data-chart="losses"] circle')).to_have_count(5)
 
+    # A second kernel: a second feature map, so the bias gains a number and the dense weight 4 columns.
+    page.get_by_label("Kernels in layer 1").fill("2")
+    page.get_by_label("Kernels in layer 1").press("Tab")
+    request["layers"][0].update(kernel=[[request["layers"][0]["kernel"]], [[[0, 0], [0, 0]]]], bias=[0, 0])
+    for row in request["layers"][4]["weight"]:
+        row.extend([0] * 4)
+    shows(page, request, api)
+
 
 def test_a_copied_link_reopens_the_same_view(page: Page, context) -> None:
     open_network(page, EXAMPLES[3].href)

@@ -394,6 +394,7 @@ class LayerCard {
   #kernelEditor(n, prefix, api) {
     const kernels = countField(`field-${prefix}-kernels`, `Kernels in layer ${n}`, MAX_CHANNELS, () => this.layer.kernel?.length ?? 1, (count) => {
       const kernel = /** @type {string[][][][]} */ (this.layer.kernel);
+      this.layer = { ...this.layer, bias: biasFor(this.layer.bias, count) };
       this.#set("kernel", Array.from({ length: count }, (_, k) => kernel[k] ?? kernel[0].map((grid) => grid.map((row) => row.map(() => "0")))));
     });
     const editor = new MatrixEditor({
@@ -434,7 +435,10 @@ class LayerCard {
       maxRows: 256,
       maxCols: 32768,
       randomRange: [-3, 3],
-      onChange: (grids) => this.#set("weight", grids[0]),
+      onChange: ([weight]) => {
+        if (weight.length !== this.layer.weight?.length) this.layer = { ...this.layer, bias: biasFor(this.layer.bias, weight.length) };
+        this.#set("weight", weight);
+      },
     });
     this.host.slots.set(`${api}.weight`, editorSlot(editor, () => 1));
     this.syncers.weight = (next) => {
@@ -459,6 +463,17 @@ class LayerCard {
     const button = [this.buttons[action], other && this.buttons[other]].find((b) => b && !b.disabled);
     (button ?? this.title).focus();
   }
+}
+
+/**
+ * A bias written for `count` kernels or outputs: its numbers kept, new ones 0; empty stays empty.
+ * @param {string|undefined} text e.g. "0.5, -1"
+ * @param {number} count
+ */
+function biasFor(text, count) {
+  if (!text || text.trim() === "") return text;
+  const items = text.split(",").map((item) => item.trim());
+  return Array.from({ length: count }, (_, i) => items[i] ?? "0").join(",");
 }
 
 /** The layer list's types in order; a change draws the cards again. */
