@@ -131,7 +131,11 @@ EXAMPLES: tuple[NetworkExample, ...] = (
                 {"type": "relu"},
                 {"type": "maxpool", "size": 2, "stride": 1},
                 {"type": "flatten"},
-                {"type": "dense", "weight": [[0.1, -0.1, 0.2, 0, 0.05, 0.1, -0.2, 0.1], [0, 0.1, -0.1, 0.2, 0.1, 0, 0.1, -0.1]], "bias": [0, 0]},
+                {
+                    "type": "dense",
+                    "weight": [[0.1, -0.1, 0.2, 0, 0.05, 0.1, -0.2, 0.1], [0, 0.1, -0.1, 0.2, 0.1, 0, 0.1, -0.1]],
+                    "bias": [0, 0],
+                },
             ],
             "target": [0, 1],
             "loss": "cross_entropy",

@@ -23,7 +23,9 @@ def shows(page: Page, request: dict, api) -> None:
     answer = api(request, "/api/v1/network")
     expect(page.locator("section.net-layer")).to_have_count(len(request["layers"]))
     expected = expected_arrays(request, answer)
-    cells = [[name, ",".join(map(str, index)), value] for name, grid in expected.items() for index, value in grid.items()]
+    cells = [
+        [name, ",".join(map(str, index)), value] for name, grid in expected.items() for index, value in grid.items()
+    ]
     try:  # until the answer is drawn; if it never is, the assertions below say where it differs
         page.wait_for_function(
             """cells => cells.every(([name, index, value]) =>
@@ -147,7 +149,9 @@ def test_each_layer_opens_on_its_own_page_with_its_numbers(page: Page, api) -> N
         query = link_query(href)
         layer = layers[n - 1]
         assert query["input"] == layer["input"] and query["grad_output"] == layer["grad_output"], href
-        alone = api({"input": query["input"], "grad_output": query["grad_output"], **{f: query[f] for f in fields}}, path)
+        alone = api(
+            {"input": query["input"], "grad_output": query["grad_output"], **{f: query[f] for f in fields}}, path
+        )
         assert alone["output"] == layer["output"] and alone["grad_input"] == layer["grad_input"], href
     expect(page.get_by_role("link", name=re.compile("^Open layer [45] "))).to_have_count(0)
 

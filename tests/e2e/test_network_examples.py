@@ -37,5 +37,7 @@ def test_the_home_page_offers_the_network_examples(page: Page) -> None:
     expect(page).to_have_url(f"{page.url.split('/network')[0]}{EXAMPLES[1].href}")
     # Every convolution output is negative: ReLU passes back zeros, so the kernel's gradient is zero.
     expect(page.locator('[data-matrix="layers[0].param_grads.kernel"] td[data-value]')).to_have_count(4)
-    kernel_grad = page.eval_on_selector_all('[data-matrix="layers[0].param_grads.kernel"] td', "cs => cs.map(c => c.dataset.value)")
+    kernel_grad = page.eval_on_selector_all(
+        '[data-matrix="layers[0].param_grads.kernel"] td', "cs => cs.map(c => c.dataset.value)"
+    )
     assert kernel_grad == ["0", "0", "0", "0"], kernel_grad

@@ -20,10 +20,6 @@ def caption(page: Page):
     return page.locator(".timeline-label")
 
 
-def state(page: Page, selector: str):
-    return expect(page.locator(selector))
-
-
 def test_the_timeline_steps_forward_then_back_handing_each_gradient_on(page: Page) -> None:
     open_network(page, TINY.href)
     expect(caption(page)).to_have_text(f"Step {STEPS} of {STEPS}: Everything at once")
@@ -42,7 +38,9 @@ def test_the_timeline_steps_forward_then_back_handing_each_gradient_on(page: Pag
     expect(page).to_have_url(re.compile(r"&step=2$"))
     # O¹ is handed on as I²: both outlined in blue, the box and its incoming arrow lit.
     for name in ("layers[0].output", "layers[1].input"):
-        expect(page.locator(f'figure:has(> .net-grids [data-matrix="{name}"])')).to_have_class(re.compile("is-handed-forward"))
+        expect(page.locator(f'figure:has(> .net-grids [data-matrix="{name}"])')).to_have_class(
+            re.compile("is-handed-forward")
+        )
     boxes = page.locator(".net-box")
     expect(boxes.nth(2)).to_have_attribute("data-state", "current")
     expect(page.locator(".net-arrow-forward").nth(1)).to_have_attribute("data-state", "current")
@@ -56,7 +54,9 @@ def test_the_timeline_steps_forward_then_back_handing_each_gradient_on(page: Pag
     page.get_by_role("slider", name="Step").fill("8")
     expect(caption(page)).to_have_text(f"Step 9 of {STEPS}: ∂L/∂I⁵ goes back to layer 4: it is ∂L/∂O⁴")
     for name in ("layers[4].grad_input", "layers[3].grad_output"):
-        expect(page.locator(f'figure:has(> .net-grids [data-matrix="{name}"])')).to_have_class(re.compile("is-handed-backward"))
+        expect(page.locator(f'figure:has(> .net-grids [data-matrix="{name}"])')).to_have_class(
+            re.compile("is-handed-backward")
+        )
     expect(page.locator(".net-arrow-backward").nth(4)).to_have_attribute("data-state", "current")
     expect(page.locator('[data-matrix="layers[3].grad_output"] td.is-pending')).to_have_count(0)
     expect(page.locator('[data-matrix="layers[3].grad_input"] td.is-pending')).to_have_count(4)
@@ -79,7 +79,9 @@ def test_pointing_at_a_number_lights_it_where_it_is_handed_on(page: Page) -> Non
     expect(page.locator('[data-matrix="layers[1].input"] td[data-index="0,1"]')).to_have_class(re.compile("is-source"))
     page.mouse.move(0, 0)  # the pointer leaves, so the scroll that focus brings lights nothing under it
     page.locator('[data-matrix="layers[4].grad_input"] td').nth(2).focus()
-    expect(page.locator('[data-matrix="layers[3].grad_output"] td[data-index="2"]')).to_have_class(re.compile("is-source"))
+    expect(page.locator('[data-matrix="layers[3].grad_output"] td[data-index="2"]')).to_have_class(
+        re.compile("is-source")
+    )
     expect(page.locator('[data-matrix="layers[1].input"] td.is-source')).to_have_count(0)
 
 
@@ -92,6 +94,7 @@ def test_play_runs_to_the_end_and_reduced_motion_shows_it_still(page: Page) -> N
     expect(caption(page)).to_contain_text(f"Step {STEPS} of {STEPS}", timeout=5000)
     expect(page.get_by_role("button", name="▶ Play")).to_be_visible()
     durations = page.eval_on_selector_all(
-        ".net-box, .net-arrow, .net-tensor, section.stage", "els => [...new Set(els.map(e => getComputedStyle(e).transitionDuration))]"
+        ".net-box, .net-arrow, .net-tensor, section.stage",
+        "els => [...new Set(els.map(e => getComputedStyle(e).transitionDuration))]",
     )
     assert durations == ["0s"], durations

@@ -8,8 +8,8 @@ import { formatNumber, fullNumber } from "../number-format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 480;
-const HEIGHT = 220;
-const PLOT = { left: 58, right: 14, top: 14, bottom: 38 };
+const HEIGHT = 228;
+const PLOT = { left: 58, right: 14, top: 14, bottom: 46 };
 
 /**
  * @param {string} tag

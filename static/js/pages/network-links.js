@@ -26,7 +26,7 @@ function depthOf(value) {
  * @param {any} value
  * @returns {string}
  */
-export function linkValue(value) {
+function linkValue(value) {
   const depth = depthOf(value);
   if (depth === 0) return encodeURIComponent(String(value));
   return /** @type {string} */ (tensorCodec(depth, []).encode(value));

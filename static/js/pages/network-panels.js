@@ -89,11 +89,12 @@ export function buildPanels(body, data) {
     block.append(caption);
     const wrap = document.createElement("div");
     wrap.className = "net-grids";
+    const depth = depthOf(value);
     const views = slices(value).map(({ values, prefix, name }) => {
       const view = new MatrixView({
         field,
         values,
-        apiIndex: (r, c) => [...prefix, ...(depthOf(value) === 1 ? [c] : depthOf(value) === 0 ? [] : [r, c])],
+        apiIndex: (r, c) => [...prefix, ...(depth === 1 ? [c] : depth === 0 ? [] : [r, c])],
         label: name ? `${label}, ${name}` : label,
         caption: name || undefined,
         onPoint: (_, r, c) => point(field, view.cell(r, c).dataset.index ?? ""),
@@ -109,7 +110,7 @@ export function buildPanels(body, data) {
   };
 
   const layers = data.first_step.layers;
-  const sections = layers.map((layer, i) => layerSection(body, data, layer, i, layers.length, tensor, parts));
+  const sections = layers.map((layer, i) => layerSection(body, layer, i, layers.length, tensor, parts));
   sections.push(lossSection(body, data, tensor, parts), trainingSection(body, data, tensor, parts));
   return { sections, parts, figures, point };
 }
@@ -184,7 +185,7 @@ function operator(text, words) {
 }
 
 /**
- * The heading of a panel: its number, title, the chapter's citation and a trailing node.
+ * The heading of a panel: its number, title and the chapter's citation.
  * @param {string} id
  * @param {string} number
  * @param {string} title
@@ -212,14 +213,13 @@ function arrowWords(layerBody) {
 /**
  * One layer: what goes in and out, the gradient it receives, and the one it hands on.
  * @param {Record<string, any>} body
- * @param {Record<string, any>} data
  * @param {Record<string, any>} layer the answer's `first_step.layers[i]`
  * @param {number} i
  * @param {number} count
  * @param {Function} tensor
  * @param {Map<string, Part>} parts
  */
-function layerSection(body, data, layer, i, count, tensor, parts) {
+function layerSection(body, layer, i, count, tensor, parts) {
   const n = i + 1;
   const sup = superscript;
   const info = typeInfo(layer.type);

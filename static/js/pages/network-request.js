@@ -220,7 +220,7 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
  * @param {string} text
  * @returns {number|string}
  */
-export function cellValue(text) {
+function cellValue(text) {
   const plain = text.trim().replace(/\u2212/g, "-");
   if (!NUMBER.test(plain)) return text;
   const value = Number(plain);
@@ -232,7 +232,7 @@ export function cellValue(text) {
  * @param {string|undefined} text
  * @returns {number|string|(number|string)[]|undefined}
  */
-export function listValue(text) {
+function listValue(text) {
   if (text === undefined || text.trim() === "") return undefined;
   const items = text.split(",").map(cellValue);
   return items.length === 1 ? items[0] : items;
@@ -250,7 +250,7 @@ const ACTIVATIONS = new Set(["relu", "leaky_relu", "sigmoid", "tanh", "softmax"]
  * that cares about shape is a dense layer (or every layer is an activation).
  * @param {NetworkState} state
  */
-export function inputIsVector(state) {
+function inputIsVector(state) {
   if (state.input.length !== 1 || state.input[0].length !== 1) return false;
   const first = state.layers.find((layer) => !ACTIVATIONS.has(layer.type));
   return !first || first.type === "dense";
@@ -261,7 +261,7 @@ export function inputIsVector(state) {
  * is a vector or a flatten or dense layer makes one.
  * @param {NetworkState} state
  */
-export function outputIsVector(state) {
+function outputIsVector(state) {
   const shapes = chainShapes(state);
   const out = shapes[shapes.length - 1];
   if (out) return out.length === 1;
@@ -358,7 +358,7 @@ function slide(n, k, p, s) {
  * @param {number[]} shape
  * @returns {number[]|null}
  */
-export function layerOutputShape(layer, shape) {
+function layerOutputShape(layer, shape) {
   if (ACTIVATIONS.has(layer.type)) return shape;
   if (layer.type === "flatten") return [shape.reduce((a, b) => a * b, 1)];
   if (layer.type === "dense") return layer.weight && shape.length === 1 ? [layer.weight.length] : null;
