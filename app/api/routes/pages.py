@@ -13,6 +13,7 @@ router = APIRouter(include_in_schema=False)
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Examples"),
     ("/conv", "Convolution"),
+    ("/network", "Network"),
 )
 
 
@@ -26,3 +27,10 @@ def index(request: Request) -> HTMLResponse:
 def conv(request: Request) -> HTMLResponse:
     """The convolution explorer; its state lives in the query string, read by static/js/pages/conv.js."""
     return request.app.state.templates.TemplateResponse(request, "conv.html")
+
+
+@router.get("/network", response_class=HTMLResponse)
+def network(request: Request) -> HTMLResponse:
+    """A chain of layers trained step by step (Fig. 9.2); its state lives in the query string, read by
+    static/js/pages/network.js."""
+    return request.app.state.templates.TemplateResponse(request, "network.html")
