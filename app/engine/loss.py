@@ -69,7 +69,7 @@ def compute_loss(name: str, prediction: np.ndarray, target: np.ndarray, field: s
         return LossResult(float(0.5 * np.sum(diff**2)), diff.copy(), None)
     if name == "cross_entropy":
         probabilities = softmax(prediction)
-        value = -float(np.sum(target * log_softmax(prediction)))
+        value = 0.0 - float(np.sum(target * log_softmax(prediction)))  # a perfect fit is 0.0, not −0.0
         return LossResult(value, probabilities * target.sum() - target, probabilities)
     if name == "bce":
         probabilities = sigmoid(prediction)
