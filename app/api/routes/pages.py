@@ -13,6 +13,7 @@ router = APIRouter(include_in_schema=False)
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Examples"),
     ("/conv", "Convolution"),
+    ("/pool", "Pooling"),
 )
 
 
@@ -26,3 +27,10 @@ def index(request: Request) -> HTMLResponse:
 def conv(request: Request) -> HTMLResponse:
     """The convolution explorer; its state lives in the query string, read by static/js/pages/conv.js."""
     return request.app.state.templates.TemplateResponse(request, "conv.html")
+
+
+@router.get("/pool", response_class=HTMLResponse)
+def pool(request: Request) -> HTMLResponse:
+    """The pooling explorer; its state lives in the query string, read by static/js/pages/pool.js."""
+    return request.app.state.templates.TemplateResponse(request, "pool.html")
+
