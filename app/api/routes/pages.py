@@ -13,6 +13,7 @@ router = APIRouter(include_in_schema=False)
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Examples"),
     ("/conv", "Convolution"),
+    ("/activation", "Activation"),
     ("/pool", "Pooling"),
 )
 
@@ -34,3 +35,8 @@ def pool(request: Request) -> HTMLResponse:
     """The pooling explorer; its state lives in the query string, read by static/js/pages/pool.js."""
     return request.app.state.templates.TemplateResponse(request, "pool.html")
 
+
+@router.get("/activation", response_class=HTMLResponse)
+def activation(request: Request) -> HTMLResponse:
+    """The activation explorer; its state lives in the query string, read by static/js/pages/activation.js."""
+    return request.app.state.templates.TemplateResponse(request, "activation.html")
