@@ -54,6 +54,10 @@ def test_the_chapters_figures_explain_each_cell(page: Page) -> None:
     expect(panel.locator("mtr").first).to_have_text(re.compile(r"÷\s*4\s*=\s*4\s*÷\s*4"))
     expect(panel.locator("mtr").nth(1)).to_have_text(re.compile(r"^=\s*1$"))
     expect(route.locator('[data-matrix="grad_input"] td.is-source')).to_have_count(4)
+    # Stepping: after the first window only its four cells hold their 1; the rest wait for theirs.
+    page.get_by_role("button", name="3 Route back").click()
+    expect(route.locator('[data-matrix="grad_input"] td.is-pending')).to_have_count(12)
+    assert route.locator('[data-matrix="grad_input"] td:not(.is-pending)').all_inner_texts() == ["1"] * 4
 
     # Fig. 9.9: O₁₁ = max(1, 3, 8, 5) = 8, and its gradient 8 goes to I₂₁ alone.
     open_pool(page, BY_SLUG["fig-9-9"].href)

@@ -98,7 +98,27 @@ function explanation(parts) {
  */
 export function explain(model, field, index, stage) {
   if (field === "grad_output" && stage === 2) return route(model, index);
+  if (model.windowsOmitted && ["input", "mask", "grad_input"].includes(field)) return valueOnly(model, field, index);
   return EXPLAINERS[field](model, index);
+}
+
+/**
+ * A cell of an input-shaped field when the answer left the windows out (a big layer): its
+ * number, without the windows it came from.
+ * @param {PoolModel} model
+ * @param {string} field
+ * @param {number[]} index
+ * @returns {Explanation}
+ */
+function valueOnly(model, field, index) {
+  const inside = model.inputIndex(index);
+  const value = field === "input" ? model.paddedValue(index) : inside ? model.value(field, inside) : null;
+  const title = inside ? symbolText(model, field === "mask" ? "input" : field, index) : "Padding";
+  return explanation({
+    title,
+    lines: value === null ? [] : [[inside ? sym(model, field, index) : { text: "padding" }, "=", { num: value }]],
+    note: `The windows of so big a layer are not sent one by one (${model.windowsOmitted}).`,
+  });
 }
 
 /** The windows (output cells) that send a share of their gradient to padded cell `index`. */

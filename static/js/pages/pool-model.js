@@ -191,8 +191,9 @@ export class PoolModel {
    * What each padded cell holds after the first `count` windows have sent their shares: the
    * running sum, and whether more shares are still to come. Keys are `cellKey("grad_input", …)`.
    * @param {number} count
-   * @returns {Map<string, {sum: number, done: boolean, added: number|null}>} `added`: the share of
-   *   window `count − 1`, the one just routed
+   * @returns {Map<string, {sum: number, started: boolean, done: boolean, added: number|null}>}
+   *   every cell that receives shares at all; `added`: the share of window `count − 1`, the one
+   *   just routed
    */
   routedAfter(count) {
     const sums = new Map();
@@ -208,7 +209,7 @@ export class PoolModel {
         seen += 1;
         if (last && share.window === last.index) added = share.amount;
       }
-      if (seen) sums.set(cellKey("grad_input", key.split(",").map(Number)), { sum, done: seen === shares.length, added });
+      sums.set(cellKey("grad_input", key.split(",").map(Number)), { sum, started: seen > 0, done: seen === shares.length, added });
     }
     return sums;
   }

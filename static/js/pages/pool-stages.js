@@ -308,8 +308,9 @@ function totalStage(model, _kit, view) {
 
 /**
  * Show the routing after the first `count` windows: each cell of ∂L/∂I holds its running sum,
- * marked while more shares are still to come; the share just added shows beside it. `null`
- * shows nothing yet, Infinity everything. Only cells whose text or state changes are touched.
+ * marked while more shares are still to come, and stays blank until its first share arrives
+ * (a cell no window sends anything shows its 0 throughout); the share just added shows in its
+ * corner. `null` shows nothing yet, Infinity everything. Only cells whose text or state changes are touched.
  * @param {PoolStageView} view
  * @param {PoolModel} model
  * @param {number|null} count
@@ -320,21 +321,20 @@ export function drawRouting(view, model, count) {
     grid.cells.forEach((row, R) =>
       row.forEach((td, C) => {
         const state = sums?.get(cellKey("grad_input", [channel, R, C]));
-        const final = formatNumber(grid.values[R][C]);
-        let text = final;
+        let text = formatNumber(grid.values[R][C]);
         let partial = false;
         let added = "";
-        if (count === null) text = "";
-        else if (state && !state.done) {
+        const pending = count === null || (state !== undefined && !state.started);
+        if (state?.started && !state.done) {
           text = formatNumber(state.sum);
           partial = true;
         }
         if (state && state.added !== null) added = `${state.added < 0 ? "" : "+"}${formatNumber(state.added)}`;
-        const key = `${text}|${partial}|${added}`;
+        const key = `${pending}|${text}|${added}`;
         if (view.shown.get(td) === key) return;
         view.shown.set(td, key);
-        td.textContent = text || final;
-        td.classList.toggle("is-pending", count === null);
+        td.textContent = text;
+        td.classList.toggle("is-pending", pending);
         td.classList.toggle("is-partial", partial);
         td.classList.toggle("is-added", Boolean(added));
         if (added) td.dataset.added = added;

@@ -163,7 +163,7 @@ function drawStage(stage, stepped = false) {
     const ahead = state === "current" && phase > step.phase;
     grid.element.classList.toggle("is-future", ahead);
     grid.element.inert = ahead;
-    if (stage === 0 && field === "output") {
+    if (stage === 0 && (field === "output" || field === "tie_counts")) {
       const size = grid.rows * grid.cols;
       let count = size;
       if (state === "future" || (state === "current" && step.phase === 0)) count = 0;
