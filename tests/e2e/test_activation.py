@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.gallery.activation import EXAMPLES
+from app.gallery import share_query
+from app.gallery.activation import EXAMPLES, FIELD_ORDER
 
 from .dom import flatten, rendered, wait_for_numbers
 
@@ -66,7 +67,7 @@ def test_relus_two_choices_side_by_side_and_the_toggle(page: Page, api) -> None:
             assert rendered(page, f"{field}@relu_grad_at_zero={v}") == flatten(answer[field]), (field, v)
     choice = page.locator('section[data-stage="4"]')
     # x₁₂ = 0 with ∂L/∂y₁₂ = 2: the weight's increment is 0 either way, the threshold's is 0 or 2α.
-    expect(choice.locator(".verdict")).to_have_text(re.compile(r"Same weight increment Δw = 0 .* 0·α in one and 2·α"))
+    expect(choice.locator(".verdict")).to_have_text(re.compile(r"Same weight increment Δw = 0 .* Δθ is 0 with f′\(0\) = 0 and 2α with f′\(0\) = 1"))
     expect(choice.get_by_role("group", name="The update at x₁₂ with f′(0) = 1")).to_contain_text("2α")
     expect(choice.get_by_text("in use")).to_have_count(1)
 
@@ -170,3 +171,17 @@ def test_the_timeline_fills_in_cell_by_cell_and_every_cell_explains_itself(page:
             last = page.get_by_label(f"Equation, stage {stage + 1}").locator("mtr").last
             expect(last).to_have_text(re.compile(rf"=\s*{re.escape(cells.nth(k).inner_text())}$"))
     expect(page.get_by_label("Equation, stage 2")).to_contain_text("no derivative there")
+
+
+def test_softmax_over_channels_shows_the_api_numbers(page: Page, api) -> None:
+    body = {
+        "input": [[[-1, 0], [2, 3]], [[0, 1], [-2, 5]]],
+        "function": "softmax",
+        "grad_output": [[[1, 0], [0, -1]], [[2, 0], [0, 0.5]]],
+    }
+    answer = api(body, ACTIVATION)
+    open_activation(page, f"/activation?{share_query(body, FIELD_ORDER)}")
+    for field in ("output", "local_derivative", "grad_output", "grad_input", "jacobian"):
+        assert rendered(page, field) == flatten(answer[field]), f"{field} differs from the API"
+    page.locator('section[data-stage="3"] [data-matrix="grad_input"] td[data-index="1,1,1"]').hover()
+    expect(page.get_by_label("Equation, stage 4").locator("mtr").first).to_contain_text("J88")

@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.gallery.pool import EXAMPLES
+from app.gallery import share_query
+from app.gallery.pool import EXAMPLES, FIELD_ORDER
 
 from .dom import flatten, rendered, wait_for_numbers
 
@@ -199,3 +200,21 @@ def test_the_timeline_routes_window_by_window_and_overlaps_add_up(page: Page) ->
     expect(nine).to_have_text("6")
     page.get_by_role("button", name="5 All").click()
     expect(page.locator("td.is-pending, td.is-partial")).to_have_count(0)
+
+
+def test_channels_uneven_stride_and_padding_show_the_api_numbers(page: Page, api) -> None:
+    body = {
+        "input": [[[3, 1, 4, 1, 5], [9, 2, 6, 5, 3], [5, 8, 9, 7, 9]], [[-1, -1, 0, 2, 2], [0, 0, 1, 1, 2], [7, 7, 7, 0, 0]]],
+        "mode": "max",
+        "size": [2, 3],
+        "stride": [1, 2],
+        "padding": [1, 0, 0, 1],
+        "ties": "all",
+        "grad_output": [[[1, -2], [3, 0.5], [2, 2]], [[0.25, 1], [-1, 4], [2, -3]]],
+    }
+    answer = api(body, POOL)
+    open_pool(page, f"/pool?{share_query(body, FIELD_ORDER)}")
+    for field in ("output", "grad_output", "grad_input", "mask", "tie_counts"):
+        assert rendered(page, field) == flatten(answer[field]), f"{field} differs from the API"
+    assert sums(page)["grad_input"] == answer["sums"]["grad_input"]
+    expect(page.locator('section[data-stage="0"] [data-matrix="input"] td.is-padding')).to_have_count(2 * (4 * 6 - 15))

@@ -137,9 +137,9 @@ function pieces(curve, span) {
   return runs;
 }
 
-/** About five round numbers inside [lo, hi]. */
+/** Five to eight round numbers inside [lo, hi]. */
 function ticks(lo, hi) {
-  const raw = (hi - lo) / 5;
+  const raw = (hi - lo) / 6;
   const scale = 10 ** Math.floor(Math.log10(raw));
   const step = ([1, 2, 5, 10].find((n) => n * scale >= raw) ?? 10) * scale;
   const out = [];

@@ -6,7 +6,7 @@
 import { choiceCodec, integerCodec, tensorCodec, textCodec } from "../state.js";
 import { cellValue, numbers } from "./layer-page.js";
 
-export const FUNCTIONS = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax"];
+const FUNCTIONS = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax"];
 export const MAX_SIDE = 64;
 export const MAX_CHANNELS = 8;
 

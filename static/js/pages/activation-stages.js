@@ -268,7 +268,15 @@ function backwardStage(model, { grid, jacobian }, view) {
     view.body.append(
       paragraph("lead", "Every output depends on every input, so each ∂L/∂xᵢ sums over all outputs: ∂L/∂xᵢ = Σⱼ Jⱼᵢ ∂L/∂yⱼ, the Jacobian's column i times ∂L/∂y."),
     );
-    view.grids.append(gridRow(...(model.jacobian ? [jacobian(0), "ᵀ ·"] : []), grid("grad_output", 0, 0, "upstream gradient"), "=", grid("grad_input", 0, 0, "input gradient")));
+    const channels = range(model.shape[0]);
+    view.grids.append(
+      gridRow(
+        ...(model.jacobian ? [jacobian(0), "ᵀ ·"] : []),
+        ...channels.map((c) => grid("grad_output", c, 0, "upstream gradient")),
+        "=",
+        ...channels.map((c) => grid("grad_input", c, 0, "input gradient")),
+      ),
+    );
     return;
   }
   view.body.append(
@@ -333,7 +341,7 @@ function choiceStage(model, { grid }, view, handlers) {
   const verdict =
     steps[0] === steps[1]
       ? `At ${name} both choices hand back the same ∂L/∂x (its ∂L/∂y is 0), so nothing changes at all.`
-      : `Same weight increment Δw = 0 in both columns; the threshold's Δθ is ${formatNumber(steps[0])}·α in one and ${formatNumber(steps[1])}·α in the other.`;
+      : `Same weight increment Δw = 0 in both columns; the threshold's Δθ is ${alphaWords(steps[0])} with f′(0) = 0 and ${alphaWords(steps[1])} with f′(0) = 1.`;
   view.grids.append(
     paragraph(`verdict ${steps[0] === steps[1] ? "is-ok" : "warn"}`, verdict),
     paragraph(
@@ -345,6 +353,22 @@ function choiceStage(model, { grid }, view, handlers) {
     ),
     legend(["is-zero", "x = 0: where the two columns can differ", "0"]),
   );
+}
+
+/** `v·α` in words: 0, α, −α or 2α. @param {number} v */
+function alphaWords(v) {
+  if (v === 0) return "0";
+  if (v === 1 || v === -1) return v < 0 ? "−α" : "α";
+  return `${formatNumber(v)}α`;
+}
+
+/** `v·α` as tokens: 0, α, −α or 2α. @param {number} v @returns {Token[]} */
+function timesAlpha(v) {
+  const alpha = { sym: { name: "α" } };
+  if (v === 0) return [{ num: 0 }];
+  if (v === 1) return [alpha];
+  if (v === -1) return ["−", alpha];
+  return [{ num: v }, alpha];
 }
 
 /**
@@ -366,7 +390,7 @@ function updateBlock(model, index, answer) {
   const lines = [
     [gx, "=", { sym: symbolOf(model, "grad_output", index) }, "·", { sym: { name: "f′" } }, "(", { num: 0 }, ")", "=", { num: g, paren: true }, "·", { num: d }, "=", { num: v }],
     [dw, "=", "−", alpha, "·", gx, "·", { sym: { name: "a" } }, "=", "−", alpha, "·", { num: v, paren: true }, "·", { num: 0 }, "=", { num: 0 }],
-    [dt, "=", alpha, "·", gx, "=", alpha, "·", { num: v, paren: true }, "=", ...(v === 0 ? [{ num: 0 }] : [{ num: v }, alpha])],
+    [dt, "=", alpha, "·", gx, "=", alpha, "·", { num: v, paren: true }, "=", ...timesAlpha(v)],
   ];
   const block = equationBlock(lines, "equation choice-update");
   block.setAttribute("aria-label", `The update at ${symbolText(model, "input", index)} with f′(0) = ${answer.value}`);

@@ -12,7 +12,7 @@ import { explain, explainChoice, symbolText } from "./activation-explain.js";
 import { ActivationForm } from "./activation-form.js";
 import { ActivationModel } from "./activation-model.js";
 import { LINK_SCHEMA, curveBody, linkFields, requestBody, samplePoints, stateFromQuery } from "./activation-request.js";
-import { buildStages, stageTitles } from "./activation-stages.js";
+import { buildStages, choiceField, stageTitles } from "./activation-stages.js";
 
 const API = "/api/v1/activation";
 const DEBOUNCE_MS = 150;
@@ -206,7 +206,7 @@ function onStep(index, playing) {
 /** The cell each stage explains when nothing is pointed at and the timeline is elsewhere. */
 function stageDefault(model, stage) {
   const zero = model.zeros[0] ?? model.indices[0];
-  return /** @type {[string, number[]]} */ ([["output", zero], ["local_derivative", zero], ["grad_output", zero], ["grad_input", zero], [`grad_input@relu_grad_at_zero=${model.atZero}`, zero]][stage]);
+  return /** @type {[string, number[]]} */ ([["output", zero], ["local_derivative", zero], ["grad_output", zero], ["grad_input", zero], [choiceField("grad_input", model.atZero), zero]][stage]);
 }
 
 /**

@@ -309,7 +309,7 @@ const EXPLAINERS = {
  * @param {number[]} index
  * @returns {Explanation}
  */
-export function route(model, index) {
+function route(model, index) {
   const grad = model.value("grad_output", index);
   const lhs = sym(model, "grad_output", index);
   const to = receivers(model, index);

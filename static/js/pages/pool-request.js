@@ -7,8 +7,8 @@
 import { choiceCodec, integerCodec, tensorCodec, textCodec } from "../state.js";
 import { listValue, numbers, pairValue, sidesValue } from "./layer-page.js";
 
-export const MODES = ["max", "avg"];
-export const TIES = ["first", "all", "split"];
+const MODES = ["max", "avg"];
+const TIES = ["first", "all", "split"];
 export const MAX_SIDE = 64;
 export const MAX_CHANNELS = 8;
 
