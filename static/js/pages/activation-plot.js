@@ -77,7 +77,7 @@ export class Plot {
     for (const y of ticks(y0, y1)) {
       axes.append(svg("text", { x: MARGIN.left - 6, y: sy(y) + 4, "text-anchor": "end" }, document.createTextNode(formatNumber(y))));
     }
-    axes.append(svg("text", { x: WIDTH - MARGIN.right, y: HEIGHT - 2, "text-anchor": "end", class: "plot-name" }, document.createTextNode("x")));
+    axes.append(svg("text", { x: WIDTH - MARGIN.right - 6, y: HEIGHT - MARGIN.bottom - 6, "text-anchor": "end", class: "plot-name" }, document.createTextNode("x")));
     axes.append(svg("text", { x: MARGIN.left + 4, y: MARGIN.top + 12, class: "plot-name" }, document.createTextNode(yName)));
     root.append(axes);
 

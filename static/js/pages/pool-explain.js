@@ -113,7 +113,8 @@ export function explain(model, field, index, stage) {
 function valueOnly(model, field, index) {
   const inside = model.inputIndex(index);
   const value = field === "input" ? model.paddedValue(index) : inside ? model.value(field, inside) : null;
-  const title = inside ? symbolText(model, field === "mask" ? "input" : field, index) : "Padding";
+  const name = inside ? symbolText(model, field === "mask" ? "input" : field, index) : "Padding";
+  const title = field === "mask" ? `Mask at ${name}` : name;
   return explanation({
     title,
     lines: value === null ? [] : [[inside ? sym(model, field, index) : { text: "padding" }, "=", { num: value }]],
