@@ -1,8 +1,8 @@
 """Every page's worked examples, in the order the home page shows them."""
 
-from . import conv, network
+from . import activation, conv, network, pool
 from .core import Example, Preview, Section, share_query
 
-SECTIONS: tuple[Section, ...] = (conv.SECTION, network.SECTION)
+SECTIONS: tuple[Section, ...] = (conv.SECTION, activation.SECTION, pool.SECTION, network.SECTION)
 
 __all__ = ["SECTIONS", "Example", "Preview", "Section", "share_query"]

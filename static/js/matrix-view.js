@@ -1,6 +1,7 @@
 /**
  * A read-only grid of numbers. Each cell carries the full-precision value in `data-value` and
- * its index in the API's answer in `data-index`; its text may round. The grid is one tab stop:
+ * its index in the API's answer in `data-index`; its text may round. A cell that belongs to no
+ * array of the answer (the padding drawn around an input) carries neither. The grid is one tab stop:
  * arrow keys, Home and End move between cells, and pointing at or focusing a cell reports it.
  */
 
@@ -10,7 +11,8 @@ import { formatNumber, fullNumber } from "./number-format.js";
  * @typedef {object} MatrixViewOptions
  * @property {string} field the API field the numbers come from (`data-matrix`)
  * @property {number[][]} values one matrix, rows of numbers
- * @property {(row: number, col: number) => number[]} apiIndex the cell's index in the API's answer
+ * @property {(row: number, col: number) => (number[]|null)} apiIndex the cell's index in the API's
+ *   answer, or null for a cell drawn beside the array (such as padding)
  * @property {string} label accessible name of the grid
  * @property {Node|string} [caption] shown above the grid
  * @property {(row: number, col: number) => string[]} [cellClasses] extra classes of a cell
@@ -50,12 +52,15 @@ export class MatrixView {
       this.cells.push(
         row.map((value, c) => {
           const td = document.createElement("td");
-          td.dataset.value = fullNumber(value);
-          td.dataset.index = apiIndex(r, c).join(",");
+          const index = apiIndex(r, c);
           td.tabIndex = r === 0 && c === 0 ? 0 : -1;
           const text = formatNumber(value);
           td.textContent = text;
-          if (text.replace("\u2212", "-") !== td.dataset.value) td.title = td.dataset.value;
+          if (index) {
+            td.dataset.value = fullNumber(value);
+            td.dataset.index = index.join(",");
+            if (text.replace("\u2212", "-") !== td.dataset.value) td.title = td.dataset.value;
+          }
           if (cellClasses) td.classList.add(...cellClasses(r, c));
           tr.append(td);
           return td;

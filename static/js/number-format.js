@@ -6,12 +6,14 @@ const MINUS = "\u2212";
 
 /**
  * Short display text: whole numbers as they are, others to four significant digits,
- * very large or small ones in scientific notation; a true minus sign.
+ * very large or small ones in scientific notation, infinities as ∞; a true minus sign.
  * @param {number} x
  * @returns {string}
  */
 export function formatNumber(x) {
   if (x === 0) return "0"; // also −0
+  if (Number.isNaN(x)) return "NaN";
+  if (!Number.isFinite(x)) return x < 0 ? `${MINUS}∞` : "∞";
   const abs = Math.abs(x);
   let text;
   if (Number.isInteger(x) && abs < 1e9) text = String(abs);

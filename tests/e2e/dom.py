@@ -33,3 +33,22 @@ def flatten(value: Any, prefix: tuple[int, ...] = ()) -> Cells:
             cells.update(flatten(item, prefix + (i,)))
         return cells
     return {prefix: float(value)}
+
+
+def wait_for_numbers(page: Page, field: str, expected: Cells, timeout: float = 5000) -> None:
+    """Wait until the grids of `field` show exactly `expected` (after an edit, the answer comes later)."""
+    want = {",".join(map(str, key)): value for key, value in expected.items()}
+    try:
+        page.wait_for_function(
+            """([field, want]) => {
+                const cells = [...document.querySelectorAll(`[data-matrix="${field}"] td[data-value]`)];
+                const keys = new Set(cells.map((c) => c.dataset.index));
+                return keys.size === Object.keys(want).length
+                    && cells.every((c) => Number(c.dataset.value) === want[c.dataset.index]);
+            }""",
+            arg=[field, want],
+            timeout=timeout,
+        )
+    except Exception:
+        pass  # the assertion below says what differs
+    assert rendered(page, field) == expected, f"{field} differs from the API"

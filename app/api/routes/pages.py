@@ -13,6 +13,8 @@ router = APIRouter(include_in_schema=False)
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Examples"),
     ("/conv", "Convolution"),
+    ("/activation", "Activation"),
+    ("/pool", "Pooling"),
     ("/network", "Network"),
 )
 
@@ -27,6 +29,18 @@ def index(request: Request) -> HTMLResponse:
 def conv(request: Request) -> HTMLResponse:
     """The convolution explorer; its state lives in the query string, read by static/js/pages/conv.js."""
     return request.app.state.templates.TemplateResponse(request, "conv.html")
+
+
+@router.get("/pool", response_class=HTMLResponse)
+def pool(request: Request) -> HTMLResponse:
+    """The pooling explorer; its state lives in the query string, read by static/js/pages/pool.js."""
+    return request.app.state.templates.TemplateResponse(request, "pool.html")
+
+
+@router.get("/activation", response_class=HTMLResponse)
+def activation(request: Request) -> HTMLResponse:
+    """The activation explorer; its state lives in the query string, read by static/js/pages/activation.js."""
+    return request.app.state.templates.TemplateResponse(request, "activation.html")
 
 
 @router.get("/network", response_class=HTMLResponse)

@@ -1,0 +1,259 @@
+/**
+ * The activation explorer: wires the settings panel, the API, the timeline and the stages.
+ * The page's state lives in the URL (see activation-request.js); every number shown comes from
+ * the API, the curves included (they are the API's answer for a vector of sample points).
+ */
+
+import { postJson } from "../api.js";
+import { readQuery, writeQuery } from "../state.js";
+import { Timeline } from "../timeline.js";
+import { cellKey, light, renderExplanation, setUpCopyLink, showStatus } from "./layer-page.js";
+import { explain, explainChoice, symbolText } from "./activation-explain.js";
+import { ActivationForm } from "./activation-form.js";
+import { ActivationModel } from "./activation-model.js";
+import { LINK_SCHEMA, curveBody, linkFields, requestBody, samplePoints, stateFromQuery } from "./activation-request.js";
+import { buildStages, choiceField, stageTitles } from "./activation-stages.js";
+
+const API = "/api/v1/activation";
+const DEBOUNCE_MS = 150;
+const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+
+/**
+ * @typedef {object} ActivationStep
+ * @property {number} stage
+ * @property {number} phase
+ * @property {string} label
+ * @property {[string, number[]]|null} focus
+ * @property {number|null} count cells of the stage's result shown so far
+ */
+
+/** The field each stage fills in cell by cell. */
+const PROGRESSIVE = { 0: "output", 3: "grad_input" };
+
+const page = {
+  state: stateFromQuery(readQuery(LINK_SCHEMA, location.search)),
+  /** @type {ActivationModel|null} */
+  model: null,
+  /** @type {import("./activation-stages.js").ActivationStageView[]} */
+  stages: [],
+  /** @type {ActivationStep[]} */
+  steps: [],
+  /** @type {{stage: number, field: string, index: number[]}|null} */
+  pointed: null,
+  request: /** @type {AbortController|null} */ (null),
+  timer: 0,
+  followSteps: false,
+};
+
+const status = /** @type {HTMLElement} */ (document.getElementById("status"));
+const stagesElement = /** @type {HTMLElement} */ (document.getElementById("stages"));
+const results = /** @type {HTMLElement} */ (document.getElementById("results"));
+
+const form = new ActivationForm(page.state, { onChange });
+document.getElementById("editors")?.append(form.element);
+
+const timeline = new Timeline({ label: "Stages of the computation", onStep });
+document.getElementById("timeline")?.append(timeline.element);
+
+setUpCopyLink(writeLink);
+compute();
+
+/**
+ * An edit in the settings panel (or a choice made in the comparison).
+ * @param {import("./activation-request.js").ActivationState} next
+ * @param {import("./activation-form.js").ChangeKind} kind
+ */
+function onChange(next, kind) {
+  page.state = fitUpstream(next, kind);
+  page.state.step = null;
+  form.sync(page.state);
+  writeLink();
+  clearTimeout(page.timer);
+  page.timer = setTimeout(compute, DEBOUNCE_MS);
+}
+
+/**
+ * Keep a given ∂L/∂y the input's shape, keeping the numbers that fit and filling in ones.
+ * @param {import("./activation-request.js").ActivationState} state
+ * @param {import("./activation-form.js").ChangeKind} kind
+ */
+function fitUpstream(state, kind) {
+  if (state.upstream !== "given" || (kind === "values" && state.grad_output)) return state;
+  const grids = state.grad_output ?? [];
+  const grad_output = state.input.map((grid, c) => grid.map((row, r) => row.map((_, k) => grids[c]?.[r]?.[k] ?? "1")));
+  return { ...state, grad_output };
+}
+
+function writeLink() {
+  writeQuery(LINK_SCHEMA, linkFields(page.state));
+}
+
+/** The layer's answer, then the other f′(0) (ReLU) and the sampled curve (not softmax). */
+async function compute() {
+  const body = requestBody(page.state);
+  page.request?.abort();
+  const controller = new AbortController();
+  page.request = controller;
+  const { signal } = controller;
+  const slow = setTimeout(() => (status.textContent = "Computing…"), 300);
+  let result;
+  let extra;
+  try {
+    result = await postJson(API, body, { signal });
+    if (result.ok) extra = await Promise.all([otherChoice(body, signal), curve(body, signal)]);
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    throw error;
+  } finally {
+    clearTimeout(slow);
+  }
+  if (page.request !== controller) return;
+  const errors = result.ok ? [] : result.errors;
+  showStatus(status, errors, form.setErrors(errors));
+  results.classList.toggle("is-stale", !result.ok && page.model !== null);
+  if (!result.ok || !extra) return;
+  const [other, sampled] = extra;
+  page.model = new ActivationModel(body, result.data, { other, curve: sampled });
+  page.pointed = null;
+  showResult();
+}
+
+/**
+ * ReLU's answer with the other f′(0), for the comparison.
+ * @param {Record<string, any>} body
+ * @param {AbortSignal} signal
+ */
+async function otherChoice(body, signal) {
+  if (body.function !== "relu") return null;
+  const answer = await postJson(API, { ...body, relu_grad_at_zero: 1 - body.relu_grad_at_zero }, { signal });
+  return answer.ok ? { ...answer.data, relu_grad_at_zero: 1 - body.relu_grad_at_zero } : null;
+}
+
+/**
+ * The function and its derivative at sample points over the input's range.
+ * @param {Record<string, any>} body
+ * @param {AbortSignal} signal
+ */
+async function curve(body, signal) {
+  if (body.function === "softmax") return null;
+  const xs = samplePoints([body.input].flat(3));
+  const answer = await postJson(API, curveBody(body, xs), { signal });
+  if (!answer.ok) return null;
+  return { x: xs, y: answer.data.output, d: answer.data.local_derivative };
+}
+
+function showResult() {
+  const model = /** @type {ActivationModel} */ (page.model);
+  page.stages = buildStages(model, {
+    onPoint: (stage, field, index) => {
+      page.pointed = { stage, field, index };
+      drawStage(stage);
+    },
+    onLeave: (stage) => {
+      if (page.pointed?.stage !== stage) return;
+      page.pointed = null;
+      drawStage(stage);
+    },
+    onChoose: (value) => onChange({ ...page.state, relu_grad_at_zero: value }, "values"),
+  });
+  stagesElement.replaceChildren(...page.stages.map((stage) => stage.section));
+  page.steps = buildSteps(model);
+  const last = page.steps.length - 1;
+  const start = page.state.step === null ? last : Math.min(last, page.state.step - 1);
+  page.followSteps = false;
+  timeline.setSteps(page.steps, stageTitles(model), start);
+  page.followSteps = true;
+}
+
+/**
+ * The timeline: forward cell by cell, the derivative, the upstream gradient, the gradient
+ * handed back cell by cell, ReLU's two choices, everything.
+ * @param {ActivationModel} model
+ * @returns {ActivationStep[]}
+ */
+function buildSteps(model) {
+  /** @type {ActivationStep[]} */
+  const steps = [];
+  const add = (stage, phase, label, focus = null, count = null) => steps.push({ stage, phase, label, focus, count });
+  const cells = model.indices;
+  add(0, 0, "The input x");
+  cells.forEach((index, k) => add(0, 1, `${symbolText(model, "output", index)} = f(${symbolText(model, "input", index)})`, ["output", index], k + 1));
+  add(1, 0, "The slope f′(x) at every input", ["local_derivative", cells[0]]);
+  if (model.jacobian) add(1, 0, "The Jacobian Jᵢⱼ = ∂yᵢ/∂xⱼ", ["jacobian", [0, 0]]);
+  add(2, 0, "∂L/∂y, the gradient from the next layer", ["grad_output", cells[0]]);
+  cells.forEach((index, k) => add(3, 0, `${symbolText(model, "grad_input", index)}, the chain rule`, ["grad_input", index], k + 1));
+  if (model.function === "relu") add(4, 0, "f′(0) = 0 or 1: both side by side (9.2.2)");
+  add(model.function === "relu" ? 5 : 4, 0, "Everything at once");
+  return steps;
+}
+
+/**
+ * Draw timeline step `index`; while paused, the step goes into the link.
+ * @param {number} index
+ * @param {boolean} playing
+ */
+function onStep(index, playing) {
+  if (!page.model) return;
+  const step = page.steps[index];
+  page.stages.forEach((_, stage) => drawStage(stage, page.followSteps && stage === step.stage));
+  if (page.followSteps) scrollToStep(step);
+  if (!playing) {
+    page.state.step = index === page.steps.length - 1 ? null : index + 1;
+    writeLink();
+  }
+}
+
+/** The cell each stage explains when nothing is pointed at and the timeline is elsewhere. */
+function stageDefault(model, stage) {
+  const zero = model.zeros[0] ?? model.indices[0];
+  return /** @type {[string, number[]]} */ ([["output", zero], ["local_derivative", zero], ["grad_output", zero], ["grad_input", zero], [choiceField("grad_input", model.atZero), zero]][stage]);
+}
+
+/**
+ * Draw one stage for the current step.
+ * @param {number} stage
+ * @param {boolean} [stepped] the timeline just moved here: write the equation line by line
+ */
+function drawStage(stage, stepped = false) {
+  const model = /** @type {ActivationModel} */ (page.model);
+  const view = page.stages[stage];
+  const step = page.steps[timeline.index];
+  const state = step.stage > stage ? "done" : step.stage === stage ? "current" : "future";
+  view.section.dataset.state = state;
+  view.section.inert = state === "future";
+  for (const { view: grid, field, phase, channel } of view.views) {
+    const ahead = state === "current" && phase > step.phase;
+    grid.element.classList.toggle("is-future", ahead);
+    grid.element.inert = ahead;
+    if (PROGRESSIVE[stage] !== field) continue;
+    const size = grid.rows * grid.cols;
+    let count = size;
+    if (state === "future" || (state === "current" && step.count === null)) count = 0;
+    else if (state === "current") count = /** @type {number} */ (step.count) - channel * size;
+    grid.reveal(count);
+  }
+  const pointed = page.pointed?.stage === stage ? page.pointed : null;
+  const stepFocus = state === "current" ? step.focus : null;
+  const focus = pointed ? [pointed.field, pointed.index] : stepFocus;
+  const [field, index] = /** @type {[string, number[]]} */ (focus ?? stageDefault(model, stage));
+  const explanation = field.includes("@") ? explainChoice(model, field, index) : explain(model, field, index);
+  light(view, focus ? [["is-source", explanation.sources], ["is-focus", [/** @type {[string, number[]]} */ (focus)]]] : []);
+  const keys = focus ? pointsOf(model, field, index) : [];
+  for (const plot of view.plots) plot.light(keys);
+  renderExplanation(view, explanation);
+  view.panel.classList.toggle("is-writing", stepped && !pointed);
+}
+
+/** The points on the curves that stand for a cell (both of a Jacobian entry's elements). */
+function pointsOf(model, field, index) {
+  if (field === "jacobian") return [...new Set(index)].map((n) => cellKey("input", model.unflat(n)));
+  return [cellKey("input", index)];
+}
+
+/** Scroll the step's cell into view while the timeline is driven. */
+function scrollToStep(step) {
+  const view = page.stages[step.stage];
+  if (!view) return;
+  const target = (step.focus && view.cells.get(cellKey(...step.focus))?.[0]) || view.section;
+  target.scrollIntoView({ block: "center", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
+}

@@ -1,0 +1,496 @@
+/**
+ * What the pooling and activation pages share: reading typed numbers, the settings fields, the
+ * stage sections with their equation panels, lighting up the cells an equation names, the status
+ * line and the "Copy link" button. Only DOM building lives here, never a number of its own.
+ */
+
+import { equationBlock, symbolNode } from "../equation.js";
+import { messageBesideField, messageLocation, topField } from "../api.js";
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * A cell's text as a number when it is one (a typographic minus is accepted), else the text,
+ * which the API then names as the culprit.
+ * @param {string} text
+ * @returns {number|string}
+ */
+export function cellValue(text) {
+  const plain = text.trim().replace(/\u2212/g, "-");
+  if (!NUMBER.test(plain)) return text;
+  const value = Number(plain);
+  return Number.isFinite(value) ? value : text;
+}
+
+/**
+ * `"2"` → 2, `"2,1"` → [2, 1]; `""` → undefined (the API's default).
+ * @param {string} text
+ * @returns {number|string|(number|string)[]|undefined}
+ */
+export function listValue(text) {
+  if (text.trim() === "") return undefined;
+  const items = text.split(",").map(cellValue);
+  return items.length === 1 ? items[0] : items;
+}
+
+/**
+ * Nested arrays of typed text as numbers (where they are numbers).
+ * @param {any} block
+ * @returns {any}
+ */
+export function numbers(block) {
+  return Array.isArray(block) ? block.map(numbers) : cellValue(block);
+}
+
+/**
+ * `value` as a pair of whole numbers [h, w] when the text is one number or two, else null.
+ * @param {string} text
+ * @param {[number, number]|null} fallback for empty text
+ * @returns {[number, number]|null}
+ */
+export function pairValue(text, fallback) {
+  const value = listValue(text);
+  if (value === undefined) return fallback;
+  const items = Array.isArray(value) ? value : [value, value];
+  return items.length === 2 && items.every(Number.isInteger) ? /** @type {[number, number]} */ (items) : null;
+}
+
+/**
+ * Padding per side [top, bottom, left, right] from `p`, `p_h, p_w` or `top, bottom, left, right`.
+ * @param {string} text
+ * @returns {[number, number, number, number]|null}
+ */
+export function sidesValue(text) {
+  const value = listValue(text) ?? 0;
+  const items = Array.isArray(value) ? value : [value];
+  if (!items.every(Number.isInteger)) return null;
+  if (items.length === 1) return [items[0], items[0], items[0], items[0]];
+  if (items.length === 2) return [items[0], items[0], items[1], items[1]];
+  if (items.length === 4) return /** @type {[number, number, number, number]} */ (items);
+  return null;
+}
+
+/** @param {number} n @returns {number[]} 0 … n − 1 */
+export const range = (n) => Array.from({ length: n }, (_, i) => i);
+
+/**
+ * @param {string} tag
+ * @param {string} className
+ * @param {...(Node|string)} children
+ * @returns {HTMLElement}
+ */
+export function element(tag, className, ...children) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  node.append(...children);
+  return node;
+}
+
+/** @param {string} className @param {...(Node|string)} children */
+export const span = (className, ...children) => element("span", className, ...children);
+
+/** @param {string} className @param {...(Node|string)} children */
+export const paragraph = (className, ...children) => element("p", className, ...children);
+
+/**
+ * A `<math>` holding one symbol, for captions.
+ * @param {import("../equation.js").SymbolSpec} spec
+ * @returns {Element}
+ */
+export function symbolMath(spec) {
+  const math = document.createElementNS("http://www.w3.org/1998/Math/MathML", "math");
+  math.append(symbolNode(spec));
+  return math;
+}
+
+const SUBSCRIPTS = { 0: "₀", 1: "₁", 2: "₂", 3: "₃", 4: "₄", 5: "₅", 6: "₆", 7: "₇", 8: "₈", 9: "₉", ",": "," };
+const SUPERSCRIPTS = { 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹", "(": "⁽", ")": "⁾", ",": "˒" };
+
+/**
+ * A symbol as plain text with Unicode sub- and superscripts, e.g. `∂L/∂I₂₁` or `O⁽²⁾₁₁`.
+ * @param {import("../equation.js").SymbolSpec} spec
+ * @returns {string}
+ */
+export function symbolPlain({ name, sub, sup, grad }) {
+  const map = (text, table) => [...(text ?? "")].map((ch) => table[ch] ?? ch).join("");
+  return `${grad ? "∂L/∂" : ""}${name}${map(sup, SUPERSCRIPTS)}${map(sub, SUBSCRIPTS)}`;
+}
+
+/**
+ * The 1-based subscript of cell (r, c), e.g. `21`, or `10,3` once a number has two digits.
+ * @param {number} r 0-based
+ * @param {number} c 0-based
+ */
+export function subscript(r, c) {
+  const [a, b] = [r + 1, c + 1];
+  return a > 9 || b > 9 ? `${a},${b}` : `${a}${b}`;
+}
+
+/**
+ * A titled group of controls in the settings panel.
+ * @param {string} title
+ * @param {...Node} children
+ */
+export function group(title, ...children) {
+  return element("section", "form-group", element("h2", "", title), ...children);
+}
+
+/**
+ * @typedef {object} FieldSlot
+ * @property {HTMLElement} element the whole field
+ * @property {HTMLInputElement|HTMLSelectElement} control
+ * @property {(message: string|null) => void} show the API's message for this field, or none
+ */
+
+/**
+ * A labelled text input with its hint and its error slot (`${name}-error`).
+ * @param {string} name the API field
+ * @param {string} label
+ * @param {string} hint
+ * @param {string} value
+ * @param {(value: string) => void} onInput
+ * @returns {FieldSlot}
+ */
+export function textField(name, label, hint, value, onInput) {
+  const input = document.createElement("input");
+  input.type = "text";
+  input.id = `field-${name}`;
+  input.name = name;
+  input.value = value;
+  input.autocomplete = "off";
+  input.spellcheck = false;
+  input.addEventListener("input", () => onInput(input.value));
+  return fieldSlot(name, label, hint, input);
+}
+
+/**
+ * A labelled select with its error slot.
+ * @param {string} name the API field
+ * @param {string} label
+ * @param {[string, string][]} options value and words
+ * @param {string} value
+ * @param {(value: string) => void} onChange
+ * @returns {FieldSlot}
+ */
+export function selectField(name, label, options, value, onChange) {
+  const select = document.createElement("select");
+  select.id = `field-${name}`;
+  select.name = name;
+  for (const [optionValue, words] of options) {
+    const option = document.createElement("option");
+    option.value = optionValue;
+    option.textContent = words;
+    option.selected = optionValue === value;
+    select.append(option);
+  }
+  select.addEventListener("change", () => onChange(select.value));
+  return fieldSlot(name, label, "", select);
+}
+
+/**
+ * @param {string} name
+ * @param {string} labelText
+ * @param {string} hint
+ * @param {HTMLInputElement|HTMLSelectElement} control
+ * @returns {FieldSlot}
+ */
+function fieldSlot(name, labelText, hint, control) {
+  const wrap = element("div", "field");
+  const label = element("label", "", labelText);
+  label.htmlFor = control.id;
+  wrap.append(label, control);
+  const described = [];
+  if (hint) {
+    const hintElement = paragraph("field-hint", hint);
+    hintElement.id = `${name}-hint`;
+    described.push(hintElement.id);
+    wrap.append(hintElement);
+  }
+  const error = paragraph("field-error");
+  error.id = `${name}-error`;
+  error.hidden = true;
+  described.push(error.id);
+  control.setAttribute("aria-describedby", described.join(" "));
+  wrap.append(error);
+  return {
+    element: wrap,
+    control,
+    show: (message) => {
+      error.textContent = message ?? "";
+      error.hidden = !message;
+      if (message) control.setAttribute("aria-invalid", "true");
+      else control.removeAttribute("aria-invalid");
+    },
+  };
+}
+
+/**
+ * A group of radio buttons under a legend.
+ * @param {string} name
+ * @param {string} legendText
+ * @param {[string, string][]} options value and words
+ * @param {string} value
+ * @param {(value: string) => void} onChange
+ * @returns {{element: HTMLFieldSetElement, set: (value: string) => void}}
+ */
+export function radioChoice(name, legendText, options, value, onChange) {
+  const fieldset = /** @type {HTMLFieldSetElement} */ (element("fieldset", "choice", element("legend", "", legendText)));
+  const radios = options.map(([optionValue, words]) => {
+    const radio = document.createElement("input");
+    radio.type = "radio";
+    radio.name = name;
+    radio.value = optionValue;
+    radio.checked = optionValue === value;
+    radio.addEventListener("change", () => radio.checked && onChange(optionValue));
+    fieldset.append(element("label", "", radio, ` ${words}`));
+    return radio;
+  });
+  return { element: fieldset, set: (next) => radios.forEach((radio) => (radio.checked = radio.value === next)) };
+}
+
+/**
+ * A "Channels" number field; more channels start as random digits in the first one's shape.
+ * @param {number} max
+ * @param {() => number} count the current number of channels
+ * @param {(resize: (grids: string[][][]) => string[][][]) => void} onResize called with a function
+ *   that brings a stack of grids to the new count
+ * @returns {{element: HTMLElement, update: () => void}}
+ */
+export function channelCount(max, count, onResize) {
+  const input = document.createElement("input");
+  input.type = "number";
+  input.id = "count-channels";
+  input.min = "1";
+  input.max = String(max);
+  input.value = String(count());
+  input.addEventListener("change", () => {
+    const n = Math.max(1, Math.min(max, Math.round(Number(input.value)) || 1));
+    input.value = String(n);
+    if (n === count()) return;
+    const digit = () => String(Math.floor(Math.random() * 10));
+    onResize((grids) => Array.from({ length: n }, (_, c) => grids[c] ?? grids[0].map((row) => row.map(digit))));
+  });
+  const label = element("label", "", "Channels");
+  label.htmlFor = input.id;
+  return { element: element("div", "counts", element("div", "count", label, input)), update: () => (input.value = String(count())) };
+}
+
+/**
+ * Put the API's messages beside the fields they name; returns the ones no field here owns.
+ * @param {Map<string, (message: string|null, error?: import("../api.js").FieldError) => void>} slots
+ * @param {import("../api.js").FieldError[]} errors
+ * @returns {import("../api.js").FieldError[]}
+ */
+export function placeErrors(slots, errors) {
+  const byField = new Map();
+  const unplaced = [];
+  for (const error of errors) {
+    const field = topField(error.field);
+    if (!slots.has(field)) unplaced.push(error);
+    else if (!byField.has(field)) byField.set(field, error);
+  }
+  for (const [field, show] of slots) {
+    const error = byField.get(field);
+    show(error ? messageBesideField(error) : null, error);
+  }
+  return unplaced;
+}
+
+/**
+ * The grid and cell an API message points at ("channel 2, row 1, column 3"), 0-based, for
+ * marking the editor's input that holds it.
+ * @param {import("../api.js").FieldError} error
+ * @returns {{grid: number, row: number, col: number}|null}
+ */
+export function messageCell(error) {
+  const where = messageLocation(error.msg);
+  if (!where || where.row === undefined || where.column === undefined) return null;
+  return { grid: (where.channel ?? 1) - 1, row: where.row - 1, col: where.column - 1 };
+}
+
+/**
+ * The status line after an answer: empty when it is fine, else how many fields need attention
+ * and any message that belongs to no field.
+ * @param {HTMLElement} status
+ * @param {import("../api.js").FieldError[]} errors all of them
+ * @param {import("../api.js").FieldError[]} unplaced those shown nowhere else
+ */
+export function showStatus(status, errors, unplaced) {
+  status.classList.toggle("is-error", errors.length > 0);
+  if (!errors.length) {
+    status.textContent = "";
+    return;
+  }
+  const one = errors.length === 1;
+  const rest = unplaced.map((error) => error.msg).join(" ");
+  status.textContent = `${one ? "A field needs" : `${errors.length} fields need`} attention: see the message${one ? "" : "s"} beside ${one ? "it" : "them"}. ${rest}`;
+}
+
+/**
+ * Show the "Copy link" button: it puts the page's current link on the clipboard.
+ * @param {() => void} writeLink brings the address bar up to date first
+ */
+export function setUpCopyLink(writeLink) {
+  const button = document.getElementById("copy-link");
+  const said = document.getElementById("copy-status");
+  if (!button || !said) return;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    writeLink();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      said.textContent = "Link copied: it opens this exact view.";
+    } catch {
+      said.textContent = `Copy this link: ${location.href}`;
+    }
+  });
+}
+
+/**
+ * @typedef {[string, number[]]} CellRef a field and a canonical index
+ *
+ * @typedef {object} StageView
+ * @property {HTMLElement} section
+ * @property {HTMLElement} body lead text, notes and legends go here
+ * @property {HTMLElement} grids rows of grids
+ * @property {HTMLElement} panel where the equation of the cell in focus goes
+ * @property {Map<string, HTMLElement[]>} cells every drawn copy of a cell, by `cellKey`
+ * @property {{view: import("../matrix-view.js").MatrixView, field: string, phase: number, channel: number}[]} views
+ *   grids, with the part of the stage they belong to and their channel
+ * @property {HTMLElement[]} lit cells currently highlighted
+ */
+
+/**
+ * The key of one cell: field and canonical index.
+ * @param {string} field
+ * @param {number[]} index
+ */
+export function cellKey(field, index) {
+  return `${field}:${index.join(",")}`;
+}
+
+/**
+ * An empty stage: a numbered heading that cites the chapter, a body, and an equation panel.
+ * @param {number} stage 0-based
+ * @param {string} title
+ * @param {string} cite
+ * @returns {StageView}
+ */
+export function stageSection(stage, title, cite) {
+  const section = element("section", "stage");
+  section.dataset.stage = String(stage);
+  const heading = element("h2", "", span("stage-number", String(stage + 1)), ` ${title} `, span("cite", cite));
+  heading.id = `stage-${stage + 1}`;
+  section.setAttribute("aria-labelledby", heading.id);
+  const panel = element("div", "equation-panel");
+  panel.setAttribute("aria-live", "polite");
+  panel.setAttribute("role", "region");
+  panel.setAttribute("aria-label", `Equation, stage ${stage + 1}`);
+  panel.tabIndex = 0; // long equations scroll sideways, also by keyboard
+  const body = element("div", "stage-body");
+  const grids = element("div", "stage-grids");
+  section.append(heading, body);
+  return { section, body, grids, panel, cells: new Map(), views: [], lit: [] };
+}
+
+/**
+ * Close a stage once its content is in: the grids, then the equation panel.
+ * @param {StageView} view
+ */
+export function finishStage(view) {
+  view.body.append(view.grids, view.panel);
+}
+
+/**
+ * Remember a drawn cell under its key, so steps and pointers can light it up.
+ * @param {StageView} view
+ * @param {string} key
+ * @param {HTMLElement} td
+ */
+export function addCell(view, key, td) {
+  const list = view.cells.get(key);
+  if (list) list.push(td);
+  else view.cells.set(key, [td]);
+}
+
+/**
+ * A row of grids and operators that wraps between terms on a narrow screen.
+ * @param {...(Node|string)} parts grids, operator strings, or arrows
+ * @returns {HTMLElement}
+ */
+export function gridRow(...parts) {
+  const row = element("div", "grid-row");
+  let term = null;
+  for (const part of parts) {
+    const operator = typeof part === "string" || /** @type {Element} */ (part).classList.contains("op");
+    if (!term || operator) {
+      term = span("term");
+      row.append(term);
+    }
+    term.append(typeof part === "string" ? span("op", part) : part);
+  }
+  return row;
+}
+
+/**
+ * An arrow with words under it, e.g. "→ max 2×2 →".
+ * @param {string} words
+ */
+export function arrow(words) {
+  return span("op op-arrow", "→", span("op-words", words));
+}
+
+/**
+ * Legend entries: a sample cell drawn as the class draws it, and what the class means.
+ * @param {...[string, string, string?]} entries class, words, and the text of the sample cell
+ */
+export function legend(...entries) {
+  const list = element("ul", "legend");
+  for (const [className, words, sample = ""] of entries) {
+    const swatch = span(`swatch ${className}`, sample);
+    swatch.setAttribute("aria-hidden", "true");
+    list.append(element("li", "", swatch, words));
+  }
+  return list;
+}
+
+/**
+ * Light up cells of a stage by class, clearing what was lit before.
+ * @param {StageView} view
+ * @param {[string, CellRef[]][]} marks class and the cells that get it, in drawing order
+ */
+export function light(view, marks) {
+  for (const td of view.lit) td.classList.remove("is-focus", "is-source", "is-window", "is-target");
+  view.lit = [];
+  for (const [className, refs] of marks) {
+    for (const [field, index] of refs) {
+      for (const td of view.cells.get(cellKey(field, index)) ?? []) {
+        td.classList.add(className);
+        view.lit.push(td);
+      }
+    }
+  }
+}
+
+/**
+ * @typedef {object} Explanation
+ * @property {string} title plain text naming the cell
+ * @property {import("../equation.js").Token[][]} lines the equation, one line per row
+ * @property {string} note one or two sentences in words
+ * @property {string} cite where the chapter shows it
+ * @property {CellRef[]} sources cells the value came from (or goes to)
+ * @property {CellRef[]} window the window around them, when there is one
+ */
+
+/**
+ * Put an explanation in a stage's equation panel.
+ * @param {StageView} view
+ * @param {Explanation} explanation
+ */
+export function renderExplanation(view, explanation) {
+  const heading = paragraph("equation-title", explanation.title);
+  if (explanation.cite) heading.append(" ", span("cite", explanation.cite));
+  const parts = [heading, equationBlock(explanation.lines)];
+  if (explanation.note) parts.push(paragraph("equation-note", explanation.note));
+  view.panel.replaceChildren(...parts);
+}

@@ -1,0 +1,200 @@
+/**
+ * The pooling explorer: wires the settings panel, the API, the timeline and the stages.
+ * The page's state lives in the URL (see pool-request.js); every number shown comes from the API.
+ */
+
+import { postJson } from "../api.js";
+import { fitGrid } from "../matrix-editor.js";
+import { readQuery, writeQuery } from "../state.js";
+import { Timeline } from "../timeline.js";
+import { cellKey, light, renderExplanation, setUpCopyLink, showStatus } from "./layer-page.js";
+import { explain, marks, totals } from "./pool-explain.js";
+import { PoolForm } from "./pool-form.js";
+import { PoolModel } from "./pool-model.js";
+import { LINK_SCHEMA, expectedOutputShape, linkFields, requestBody, stateFromQuery } from "./pool-request.js";
+import { buildStages, drawRouting } from "./pool-stages.js";
+import { STAGE_TITLES, buildSteps } from "./pool-steps.js";
+
+const API = "/api/v1/pool";
+const DEBOUNCE_MS = 150;
+const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+
+/** The cell each stage explains when nothing is pointed at and the timeline is elsewhere. */
+const STAGE_DEFAULTS = [["output", [0, 0, 0]], ["grad_output", [0, 0, 0]], ["grad_output", [0, 0, 0]], null];
+
+const page = {
+  state: stateFromQuery(readQuery(LINK_SCHEMA, location.search)),
+  /** @type {PoolModel|null} */
+  model: null,
+  /** @type {import("./pool-stages.js").PoolStageView[]} */
+  stages: [],
+  /** @type {import("./pool-steps.js").PoolStep[]} */
+  steps: [],
+  /** @type {{stage: number, field: string, index: number[]}|null} */
+  pointed: null,
+  request: /** @type {AbortController|null} */ (null),
+  timer: 0,
+  followSteps: false,
+};
+
+const status = /** @type {HTMLElement} */ (document.getElementById("status"));
+const stagesElement = /** @type {HTMLElement} */ (document.getElementById("stages"));
+const results = /** @type {HTMLElement} */ (document.getElementById("results"));
+
+const form = new PoolForm(page.state, { onChange });
+document.getElementById("editors")?.append(form.element);
+
+const timeline = new Timeline({ label: "Stages of the computation", onStep });
+document.getElementById("timeline")?.append(timeline.element);
+
+setUpCopyLink(writeLink);
+compute();
+
+/**
+ * An edit in the settings panel.
+ * @param {import("./pool-request.js").PoolState} next
+ * @param {import("./pool-form.js").ChangeKind} kind
+ */
+function onChange(next, kind) {
+  page.state = fitUpstream(next, kind);
+  page.state.step = null;
+  form.sync(page.state);
+  writeLink();
+  clearTimeout(page.timer);
+  page.timer = setTimeout(compute, DEBOUNCE_MS);
+}
+
+/**
+ * Keep a given ∂L/∂O the output's shape when the shape changes, keeping the numbers that fit.
+ * @param {import("./pool-request.js").PoolState} state
+ * @param {import("./pool-form.js").ChangeKind} kind
+ */
+function fitUpstream(state, kind) {
+  if (state.upstream !== "given" || (kind === "values" && state.grad_output)) return state;
+  const shape = expectedOutputShape(state);
+  if (!shape) return state;
+  const [channels, h, w] = shape;
+  const grids = state.grad_output ?? [];
+  return { ...state, grad_output: Array.from({ length: channels }, (_, c) => fitGrid(grids[c] ?? [], h, w, "1")) };
+}
+
+function writeLink() {
+  writeQuery(LINK_SCHEMA, linkFields(page.state));
+}
+
+async function compute() {
+  const body = requestBody(page.state);
+  page.request?.abort();
+  const controller = new AbortController();
+  page.request = controller;
+  const slow = setTimeout(() => (status.textContent = "Computing…"), 300);
+  let result;
+  try {
+    result = await postJson(API, body, { signal: controller.signal });
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    throw error;
+  } finally {
+    clearTimeout(slow);
+  }
+  if (page.request !== controller) return;
+  const errors = result.ok ? [] : result.errors;
+  showStatus(status, errors, form.setErrors(errors));
+  results.classList.toggle("is-stale", !result.ok && page.model !== null);
+  if (!result.ok) return;
+  page.model = new PoolModel(body, result.data);
+  page.pointed = null;
+  showResult();
+}
+
+function showResult() {
+  const model = /** @type {PoolModel} */ (page.model);
+  page.stages = buildStages(model, {
+    onPoint: (stage, field, index) => {
+      page.pointed = { stage, field, index };
+      drawStage(stage);
+    },
+    onLeave: (stage) => {
+      if (page.pointed?.stage !== stage) return;
+      page.pointed = null;
+      drawStage(stage);
+    },
+  });
+  stagesElement.replaceChildren(...page.stages.map((stage) => stage.section));
+  page.steps = buildSteps(model);
+  const last = page.steps.length - 1;
+  const start = page.state.step === null ? last : Math.min(last, page.state.step - 1);
+  page.followSteps = false;
+  timeline.setSteps(page.steps, STAGE_TITLES, start);
+  page.followSteps = true;
+}
+
+/**
+ * Draw timeline step `index`; while paused, the step goes into the link.
+ * @param {number} index
+ * @param {boolean} playing
+ */
+function onStep(index, playing) {
+  if (!page.model) return;
+  const step = page.steps[index];
+  page.stages.forEach((_, stage) => drawStage(stage, page.followSteps && stage === step.stage));
+  if (page.followSteps) scrollToStep(step);
+  if (!playing) {
+    page.state.step = index === page.steps.length - 1 ? null : index + 1;
+    writeLink();
+  }
+}
+
+/**
+ * Draw one stage for the current step: which parts are done, which cells are filled in, what
+ * is lit, and which equation its panel shows.
+ * @param {number} stage
+ * @param {boolean} [stepped] the timeline just moved here: write the equation line by line
+ */
+function drawStage(stage, stepped = false) {
+  const model = /** @type {PoolModel} */ (page.model);
+  const view = page.stages[stage];
+  const step = page.steps[timeline.index];
+  const state = step.stage > stage ? "done" : step.stage === stage ? "current" : "future";
+  view.section.dataset.state = state;
+  // What the timeline has not reached yet is dimmed and inert: not computed yet, not to be used.
+  view.section.inert = state === "future";
+  for (const { view: grid, field, phase, channel } of view.views) {
+    const ahead = state === "current" && phase > step.phase;
+    grid.element.classList.toggle("is-future", ahead);
+    grid.element.inert = ahead;
+    if (stage === 0 && (field === "output" || field === "tie_counts")) {
+      const size = grid.rows * grid.cols;
+      let count = size;
+      if (state === "future" || (state === "current" && step.phase === 0)) count = 0;
+      else if (state === "current" && step.phase === 1) count = /** @type {number} */ (step.count) - channel * size;
+      grid.reveal(count);
+    }
+  }
+  if (stage === 2) {
+    let count = Infinity;
+    if (state === "future") count = null;
+    else if (state === "current" && step.phase === 0) count = step.count;
+    drawRouting(view, model, count);
+  }
+  if (stage === 3) {
+    renderExplanation(view, totals(model));
+    return;
+  }
+  const pointed = page.pointed?.stage === stage ? page.pointed : null;
+  const stepFocus = state === "current" ? step.focus : null;
+  const focus = pointed ? [pointed.field, pointed.index] : stepFocus;
+  const shown = /** @type {[string, number[]]} */ (focus ?? STAGE_DEFAULTS[stage]);
+  const explanation = explain(model, shown[0], shown[1], stage);
+  light(view, focus ? marks(/** @type {[string, number[]]} */ (focus), explanation) : []);
+  renderExplanation(view, explanation);
+  view.panel.classList.toggle("is-writing", stepped && !pointed);
+}
+
+/** Scroll the step's cell into view while the timeline is driven. */
+function scrollToStep(step) {
+  const view = page.stages[step.stage];
+  if (!view) return;
+  const target = (step.focus && view.cells.get(cellKey(...step.focus))?.[0]) || view.section;
+  target.scrollIntoView({ block: "center", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
+}
