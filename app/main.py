@@ -6,13 +6,13 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from . import __version__
 from .api.errors import install_error_handlers
 from .api.middleware import ApiCors, BodyLimit, SecurityHeaders
 from .api.observability import Observability, configure_access_log
+from .api.static_files import mount_static
 from .api import observability
 from .api.routes import activation, conv, health, network, pages, pool, rnn
 from .api.routes.docs import install_docs
@@ -44,7 +44,7 @@ def create_app() -> FastAPI:
         app.include_router(module.router)
     app.state.templates = Jinja2Templates(directory=asset_dir("templates"))
     app.state.templates.env.globals["nav"] = pages.NAV
-    app.mount("/static", StaticFiles(directory=asset_dir("static")), name="static")
+    app.state.templates.env.globals["static"] = mount_static(app, asset_dir("static"))
     install_docs(app, app.state.templates)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 from app import __version__
+from app.api.static_files import content_version
 
 
 def test_cors_is_open_on_the_api_for_get_and_post(client) -> None:
@@ -59,3 +61,22 @@ def test_large_answers_are_compressed_for_clients_that_accept_gzip(client) -> No
     zipped = client.post("/api/v1/conv2d", json=body, headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in plain.headers
     assert zipped.headers["content-encoding"] == "gzip" and zipped.json() == plain.json()
+
+
+def test_pages_load_versioned_static_files_cached_for_a_year(client) -> None:
+    page = client.get("/conv").text
+    scripts = re.findall(r'(/static/[0-9a-f]{12}/[^"]+\.js)', page)
+    assert scripts, "the page should load its scripts from a versioned path"
+    answer = client.get(scripts[0])
+    assert answer.status_code == 200 and answer.headers["cache-control"] == "public, max-age=31536000, immutable"
+    unversioned = client.get("/static/css/app.css")
+    assert unversioned.status_code == 200 and unversioned.headers["cache-control"] == "no-cache"
+
+
+def test_the_static_version_changes_with_any_file(tmp_path) -> None:
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "a.js").write_text("export const a = 1;")
+    before = content_version(tmp_path)
+    assert content_version(tmp_path) == before
+    (tmp_path / "js" / "a.js").write_text("export const a = 2;")
+    assert content_version(tmp_path) != before
