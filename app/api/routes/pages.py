@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ...gallery import SECTIONS
+from ...gallery.rnn import EXAMPLES as RNN_EXAMPLES
 
 router = APIRouter(include_in_schema=False)
 
@@ -13,6 +14,7 @@ router = APIRouter(include_in_schema=False)
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Examples"),
     ("/conv", "Convolution"),
+    ("/rnn", "Recurrent network"),
 )
 
 
@@ -26,3 +28,9 @@ def index(request: Request) -> HTMLResponse:
 def conv(request: Request) -> HTMLResponse:
     """The convolution explorer; its state lives in the query string, read by static/js/pages/conv.js."""
     return request.app.state.templates.TemplateResponse(request, "conv.html")
+
+
+@router.get("/rnn", response_class=HTMLResponse)
+def rnn(request: Request) -> HTMLResponse:
+    """The recurrent network explorer; its state lives in the query string, read by static/js/pages/rnn.js."""
+    return request.app.state.templates.TemplateResponse(request, "rnn.html", {"presets": RNN_EXAMPLES})
