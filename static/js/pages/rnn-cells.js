@@ -61,6 +61,12 @@ export class CellRegistry {
     return view;
   }
 
+  /** Forget every grid, before a new result is drawn. */
+  clear() {
+    this.cells.clear();
+    this.lit = [];
+  }
+
   /**
    * Forget the cells of a grid that is taken off the page.
    * @param {MatrixView} view

@@ -443,14 +443,15 @@ const STEP_EXPLAINERS = {
       lines = [[...lhs, "=", { num: 1 }, "−", "(", h, ")", "²"], ["=", { num: 1 }, "−", "(", { num: step.h[i] }, ")", "²"], ["=", { num: step.hidden_derivative[i] }]];
     else if (model.hidden === "sigmoid")
       lines = [[...lhs, "=", h, "(", { num: 1 }, "−", h, ")"], ["=", num(step.h[i]), "·", "(", { num: 1 }, "−", num(step.h[i]), ")"], ["=", { num: step.hidden_derivative[i] }]];
-    else lines = [[...lhs, "=", { text: step.a[i] > 0 ? "1, as " : "0, as " }, stepSym(model, "a", t, i), "=", { num: step.a[i] }, step.a[i] > 0 ? ">" : "≤", { num: 0 }]];
+    else lines = [[...lhs, "=", { num: step.hidden_derivative[i] }]];
     const saturated = model.hidden !== "relu" && step.hidden_derivative[i] < 0.1 * model.spectrum.derivative_bound;
+    const reluWords = `a${superscript(t)} = ${formatNumber(step.a[i])} ${step.a[i] > 0 ? "> 0: relu passes the gradient back unchanged" : "≤ 0: the unit is off and passes nothing back"}.`;
     return explanation({
       title: `${symbolText(model, stepPath(s, "hidden_derivative"), [i])}: how steep σ₁ is where step ${t} works`,
       cite: `${CITE_BACKWARD}, ∂L/∂aᵗ = ∂L/∂hᵗ ⊙ σ₁′(aᵗ)`,
       lines,
       sources: [[stepPath(s, model.hidden === "relu" ? "a" : "h"), [i]]],
-      note: saturated ? "The unit is saturated: almost nothing passes back through it." : `At most ${formatNumber(model.spectrum.derivative_bound)} for ${model.hidden}.`,
+      note: model.hidden === "relu" ? reluWords : saturated ? "The unit is saturated: almost nothing passes back through it." : `At most ${formatNumber(model.spectrum.derivative_bound)} for ${model.hidden}.`,
     });
   },
 
@@ -504,7 +505,7 @@ function weightGradient(model, name, index) {
   return explanation({
     title: `${symbolText(model, path, index)}: one term per step, because every step uses the same ${name}`,
     cite: `${CITE_BACKWARD}, ∂L/∂${name} = Σₜ ${TERMS[name].words}`,
-    lines: [[weightSym(model, name, index, { grad: true }), "=", ...joinTerms(symbols)], ["=", ...joinTerms(numbers)], ["=", { num: model.value(path, index) }]],
+    lines: [[weightSym(model, name, index, { grad: true }), "=", ...joinTerms(symbols, 6)], ["=", ...joinTerms(numbers, 6)], ["=", { num: model.value(path, index) }]],
     sources: steps.map((s) => /** @type {CellRef} */ ([stepPath(s, `contribution.${path}`), index])),
     note: model.truncation ? "Truncation changes the terms ∂L/∂aᵗ, not the sum." : "",
   });

@@ -44,7 +44,7 @@ function span(className, text) {
 function gridRow(...parts) {
   const row = document.createElement("div");
   row.className = "grid-row";
-  for (const part of parts) row.append(typeof part === "string" ? span("op", part) : part);
+  for (const part of parts) row.append(typeof part === "string" ? span(/^[−+=·\d. ]+$/.test(part) ? "op" : "op rnn-op-words", part) : part);
   return row;
 }
 

@@ -138,8 +138,7 @@ async function compute() {
 
 function showResult() {
   const model = /** @type {RnnModel} */ (page.model);
-  registry.cells.clear();
-  registry.lit = [];
+  registry.clear();
   page.unrolled = new UnrolledView(model, registry);
   page.norms = new NormsView(model, { onSelect: (s) => select(s, true) });
   page.gradients = new GradientsView(model, registry);
