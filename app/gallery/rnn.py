@@ -17,9 +17,14 @@ FIELD_ORDER = (
 _DEFAULTS = {"hidden_activation": "tanh", "output_activation": "identity", "loss": "mse"}
 
 
+def _tidy(x: float) -> float | int:
+    """0.0 as 0, 1.2 as it is: numbers as a person writes them."""
+    return int(x) if float(x).is_integer() else x
+
+
 def _example(slug: str, title: str, summary: str, cites: str, preset: dict[str, Any]) -> Example:
     request = {name: value for name, value in preset.items() if _DEFAULTS.get(name) != value}
-    preview = Preview(("W =", preset["W"]))
+    preview = Preview(("W =", [[_tidy(w) for w in row] for row in preset["W"]]))
     return Example(slug, title, summary, cites, request, "/rnn", FIELD_ORDER, preview)
 
 

@@ -17,6 +17,7 @@ import { cellKey } from "./rnn-model.js";
  * @property {string} section which part of the page the grid is in, for the pointer handlers
  */
 
+/** Builds the grids of one result and knows where each of their cells is drawn. */
 export class CellRegistry {
   /**
    * @param {{onPoint: (section: string, path: string, index: number[]) => void, onLeave: (section: string) => void}} handlers

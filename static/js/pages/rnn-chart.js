@@ -8,7 +8,8 @@
 import { fullNumber } from "../number-format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const WIDTH = 720;
+/** Drawing units across: fewer on a phone, so that the labels stay legible when scaled down. */
+const narrow = matchMedia("(max-width: 40rem)");
 const HEIGHT = 300;
 const MARGIN = { left: 58, right: 14, top: 14, bottom: 52 };
 const ZERO_LANE = 18;
@@ -51,12 +52,14 @@ function decade(power) {
   return power === 0 ? "1" : power === 1 ? "10" : `10${power < 0 ? "⁻" : ""}${sup}`;
 }
 
+/** One chart over t: series of points on a log scale, a marker on the chosen step. */
 export class LogChart {
   /** @param {ChartOptions} options */
   constructor({ label, description, series, T, cuts = [], onPoint }) {
     this.T = T;
     this.series = series;
-    const plot = { x0: MARGIN.left, x1: WIDTH - MARGIN.right, y0: MARGIN.top, y1: HEIGHT - MARGIN.bottom - ZERO_LANE };
+    const width = narrow.matches ? 440 : 720;
+    const plot = { x0: MARGIN.left, x1: width - MARGIN.right, y0: MARGIN.top, y1: HEIGHT - MARGIN.bottom - ZERO_LANE };
     const measured = series.filter((s) => s.measured).flatMap((s) => s.values).filter((v) => v !== null && v > 0);
     const scaleValues = measured.length ? measured : series.flatMap((s) => s.values).filter((v) => v !== null && v > 0);
     const lo = scaleValues.length ? Math.floor(Math.log10(Math.min(...scaleValues))) : -1;
@@ -68,7 +71,7 @@ export class LogChart {
     const zeroY = plot.y1 + ZERO_LANE;
     this.plot = plot;
 
-    const root = svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", class: "rnn-chart-svg" });
+    const root = svg("svg", { viewBox: `0 0 ${width} ${HEIGHT}`, role: "img", class: "rnn-chart-svg" });
     root.setAttribute("aria-label", label);
     const desc = svg("desc");
     desc.textContent = description;
@@ -88,8 +91,8 @@ export class LogChart {
     }
     axis.append(svg("line", { x1: plot.x0, x2: plot.x1, y1: zeroY, y2: zeroY, class: "rnn-grid rnn-zero-line" }));
     axis.append(text("0", plot.x0 - 6, zeroY + 4, "end"));
-    // Steps 1, k, 2k, … with at most 16 labels, and T unless it would crowd the last one.
-    const tickEvery = Math.ceil(T / 16);
+    // Steps 1, k, 2k, … with at most 16 labels (8 on a phone), and T unless it would crowd the last one.
+    const tickEvery = Math.ceil(T / (narrow.matches ? 8 : 16));
     const ticks = [1];
     for (let t = tickEvery; t <= T; t += tickEvery) if (t > 1) ticks.push(t);
     if (ticks.at(-1) !== T && T - /** @type {number} */ (ticks.at(-1)) >= tickEvery / 2) ticks.push(T);
@@ -109,6 +112,7 @@ export class LogChart {
       let d = "";
       let pen = false;
       item.values.forEach((v, s) => {
+        if (item.measured && cuts.includes(s)) pen = false; // no line across a cut: nothing flows there
         if (v === null || v <= 0) {
           pen = false;
           return;

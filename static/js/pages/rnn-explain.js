@@ -33,7 +33,7 @@ export function superscript(n) {
 }
 
 /** @param {number} n @returns {string} n in subscript digits */
-export function subscriptDigits(n) {
+function subscriptDigits(n) {
   return String(n).replace(/\d/g, (d) => SUBSCRIPTS[Number(d)]);
 }
 
@@ -126,7 +126,7 @@ function weightSub(model, name, index) {
  * @param {number} [limit]
  * @returns {Token[]}
  */
-export function vectorTokens(values, limit = 6) {
+function vectorTokens(values, limit = 6) {
   const shown = values.length <= limit ? values : [...values.slice(0, limit - 1), null, values[values.length - 1]];
   return ["[", ...shown.flatMap((v, i) => [...(i ? [","] : []), v === null ? "…" : { num: v }]), "]"];
 }
@@ -167,7 +167,7 @@ function previousState(model, s) {
 }
 
 /** The words of the loss, for notes. */
-export const LOSS_WORDS = {
+const LOSS_WORDS = {
   mse: "the mean of the step's squared errors",
   half_sse: "½ Σ (ỹᵗ − yᵗ)²",
   cross_entropy: "cross-entropy −Σ y log ỹ on a softmax output",

@@ -52,6 +52,7 @@ const TEXT_FIELDS = [
   ["learning_rate", "Learning rate α", "For the update U − α·∂L/∂U, …; empty for none."],
 ];
 
+/** The settings panel; `element` goes in the page. */
 export class RnnForm {
   /**
    * @param {RnnState} state

@@ -6,12 +6,6 @@
  * `b`, `c` are the request's.
  */
 
-/** The fields of one step that are vectors, in the order the unrolled network shows them. */
-export const STEP_VECTORS = [
-  "x", "a", "h", "o", "y_hat", "y", "grad_o", "grad_h_from_output", "grad_h_from_next", "grad_h",
-  "hidden_derivative", "grad_a",
-];
-
 /** The weights and their gradients, in the order of Fig. 9.10's cell. */
 export const WEIGHTS = ["U", "W", "V", "b", "c"];
 
@@ -43,6 +37,7 @@ export function parsePath(path) {
   return match ? { s: Number(match[1]), field: match[2] } : { s: null, field: path };
 }
 
+/** One answer of the API with the request behind it; arrays are looked up by path. */
 export class RnnModel {
   /**
    * @param {Record<string, any>} body the request that was sent

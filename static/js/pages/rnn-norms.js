@@ -56,6 +56,7 @@ function listWords(items) {
   return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
+/** The norms of ∂L/∂hᵗ and of the weight gradients' terms over t, and the spectrum of W. */
 export class NormsView {
   /**
    * @param {RnnModel} model

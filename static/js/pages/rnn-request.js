@@ -18,9 +18,9 @@ export const OUTPUT_ACTIVATIONS = ["identity", "softmax", "sigmoid"];
 export const LOSSES = ["mse", "half_sse", "cross_entropy", "bce"];
 
 /** The matrices of the request, in the order the link writes them. */
-export const MATRICES = ["x", "y", "U", "W", "V"];
+const MATRICES = ["x", "y", "U", "W", "V"];
 /** The vectors, each edited as a one-row matrix; absent means zeros. */
-export const VECTORS = ["b", "c", "h0"];
+const VECTORS = ["b", "c", "h0"];
 
 /** Which size each axis of each array is (a vector's only axis is its columns). */
 const AXES = {
@@ -199,7 +199,7 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
  * @param {string} text
  * @returns {number|string}
  */
-export function cellValue(text) {
+function cellValue(text) {
   const plain = text.trim().replace(/\u2212/g, "-");
   if (!NUMBER.test(plain)) return text;
   const value = Number(plain);

@@ -53,6 +53,7 @@ function rows(model) {
  * @property {{forward: boolean, backward: boolean}} shown
  */
 
+/** The unrolled network of one result; the timeline says how much of it is shown. */
 export class UnrolledView {
   /**
    * @param {RnnModel} model

@@ -56,6 +56,7 @@ function sumMath(name) {
   return mathLine(tokens);
 }
 
+/** Each weight gradient: the chosen step's term beside the sum over all steps. */
 export class GradientsView {
   /**
    * @param {RnnModel} model
