@@ -134,7 +134,7 @@ export class NormsView {
       document.createElement("hr"),
       paragraph(
         "lead",
-        "The same weights act at every step, so each weight gradient is a sum of one term per step (stage 4). The terms of steps far from the losses are the ones a vanishing gradient silences.",
+        "The same weights act at every step, so each weight gradient is a sum of one term per step (part 3). The terms of steps far from the losses are the ones a vanishing gradient silences.",
       ),
       this.terms.element,
       this.termReadout,

@@ -278,6 +278,7 @@ function onStep(index, playing) {
   });
   drawPanels(stepped);
   if (stepped) scrollToStep(step, part, current);
+  else if (current) unrolled.scrollToColumn(current.t, false); // a link to a step opens at its column
   if (!playing) {
     page.state.step = index === page.steps.length - 1 ? null : index + 1;
     writeLink();
