@@ -69,7 +69,7 @@ def test_the_forward_pass_runs_left_to_right_and_the_backward_pass_right_to_left
     expect(page.locator("td.is-pending")).to_have_count(0)
 
 
-def test_the_charts_pick_a_step(page: Page) -> None:
+def test_the_charts_and_the_step_box_pick_a_step(page: Page) -> None:
     vanishing = next(e for e in EXAMPLES if e.slug == "vanishing")
     open_rnn(page, vanishing.href)
     picker = page.get_by_label("Read the charts at step t")
@@ -77,6 +77,12 @@ def test_the_charts_pick_a_step(page: Page) -> None:
     expect(page.locator(".rnn-readout").first).to_contain_text("t = 5: ‖∂L/∂hᵗ‖ = ")
     expect(page.locator('[data-matrix="steps[4].contribution.grad_W"]')).to_be_attached()
     expect(page.locator('[data-matrix="steps[0].contribution.grad_W"]')).to_have_count(0)
+    # A long sequence scrolls sideways; asking for a step by number brings its column into view.
+    page.get_by_label("Go to step t").fill("12")
+    page.get_by_label("Go to step t").press("Enter")
+    expect(page.locator(".rnn-readout").first).to_contain_text("t = 12: ")
+    expect(page.get_by_role("columnheader", name="t = 12", exact=True)).to_be_in_viewport()
+    expect(page.get_by_role("columnheader", name="t = 1", exact=True)).not_to_be_in_viewport()
 
 
 def test_play_runs_to_the_end_and_stops(page: Page) -> None:

@@ -14,7 +14,7 @@ import { parsePath, stepPath } from "./rnn-model.js";
  * @typedef {[string, number[]]} CellRef path and index
  * @typedef {object} Explanation
  * @property {string} title plain text naming the number
- * @property {string} cite where the chapter or SPEC shows it
+ * @property {string} cite where the chapter shows it (9.3 has one figure and no numbered equations)
  * @property {Token[][]} lines the equation, one line per row
  * @property {CellRef[]} sources cells the value was computed from
  * @property {string} note one sentence in words
@@ -23,7 +23,7 @@ import { parsePath, stepPath } from "./rnn-model.js";
 /** Sums longer than this are written with "…". */
 const LIMIT = 12;
 const CITE_FORWARD = "Fig. 9.10";
-const CITE_BACKWARD = "SPEC §5, backpropagation through time";
+const CITE_BACKWARD = "9.3, backpropagation through time";
 const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
 
@@ -81,7 +81,7 @@ function weightSym(model, name, index, { grad = false, sup } = {}) {
 const transposed = (name) => ({ sym: { name, sup: "T" } });
 
 /**
- * The plain-text name of a number, for titles and the timeline: "h³₂", "∂L/∂W₁₂", "L²".
+ * The plain-text name of a number, for titles and labels: "h³₂", "∂L/∂W₁₂", "L²".
  * @param {RnnModel} model
  * @param {string} path
  * @param {number[]} index
@@ -91,8 +91,6 @@ export function symbolText(model, path, index) {
   const unit = (size) => (index.length && size > 1 ? subscriptDigits(index[0] + 1) : "");
   if (s !== null) {
     const t = superscript(s + 1);
-    const contribution = /^contribution\.grad_(.)$/.exec(field);
-    if (contribution) return `step ${s + 1}'s term of ∂L/∂${contribution[1]}${weightSub(model, contribution[1], index)}`;
     const names = {
       grad_h_from_output: `(Vᵀ∂L/∂o${t})`,
       grad_h_from_next: `(Wᵀ∂L/∂a${superscript(s + 2)})`,
@@ -305,7 +303,7 @@ const STEP_EXPLAINERS = {
     }
     return explanation({
       title: `L${superscript(t)}, the loss at step ${t}`,
-      cite: `SPEC §5, Lᵗ = loss(ỹᵗ, yᵗ), L = Σₜ Lᵗ`,
+      cite: "Fig. 9.10, Lᵗ = loss(ỹᵗ, yᵗ), L = Σₜ Lᵗ",
       lines: [[{ sym: { name: "L", sup: String(t) } }, "=", ...symbols], ["=", ...numbers], ["=", { num: step.loss }]],
       sources: [...wholeVector(model, s, "y_hat"), ...wholeVector(model, s, "y")],
       note: `Lᵗ is ${LOSS_WORDS[model.loss]}; the total L = Σₜ Lᵗ = ${formatNumber(model.data.loss)}.`,

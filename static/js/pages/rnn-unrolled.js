@@ -58,8 +58,9 @@ export class UnrolledView {
   /**
    * @param {RnnModel} model
    * @param {CellRegistry} registry
+   * @param {(s: number) => void} onJump a step (0-based) was asked for by number: bring it into view
    */
-  constructor(model, registry) {
+  constructor(model, registry, onJump) {
     this.model = model;
     /** @type {Column[]} column 0 is t = 0 (h⁰), column t is step t */
     this.columns = Array.from({ length: model.T + 1 }, () => ({ cells: [], forward: [], backward: [], shown: { forward: true, backward: true } }));
@@ -92,7 +93,33 @@ export class UnrolledView {
     this.scroller.setAttribute("role", "region");
     this.scroller.setAttribute("aria-label", `The network unrolled over ${model.T} step${model.T === 1 ? "" : "s"}; scrolls sideways`);
     this.scroller.append(table);
-    this.element = this.scroller;
+    this.element = document.createElement("div");
+    this.element.className = "rnn-unrolled-view";
+    if (model.T > 4) this.element.append(this.#jumper(onJump));
+    this.element.append(this.scroller);
+  }
+
+  /** "Go to step t": a long sequence scrolls sideways, and this brings one step into view. */
+  #jumper(onJump) {
+    const { T } = this.model;
+    const wrap = document.createElement("p");
+    wrap.className = "rnn-jump";
+    const input = document.createElement("input");
+    input.type = "number";
+    input.id = "rnn-go-to-step";
+    input.min = "1";
+    input.max = String(T);
+    input.value = "1";
+    input.addEventListener("change", () => {
+      const t = Math.max(1, Math.min(T, Math.round(Number(input.value)) || 1));
+      input.value = String(t);
+      onJump(t - 1);
+    });
+    const label = document.createElement("label");
+    label.htmlFor = input.id;
+    label.textContent = "Go to step t";
+    wrap.append(`${T} steps: the table scrolls sideways, and the timeline brings each step into view. `, label, " ", input);
+    return wrap;
   }
 
   /**

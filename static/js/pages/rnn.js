@@ -23,9 +23,9 @@ const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 /** The parts of the result: heading, citation, and the timeline stages each is current in. */
 const PARTS = [
-  { key: "unrolled", title: "Forward, then back through time", cite: "Fig. 9.10, SPEC §5", stages: [0, 1] },
-  { key: "norms", title: "Why the gradient vanishes or explodes", cite: "SPEC §5, ‖∂L/∂hᵗ‖ over t", stages: [2] },
-  { key: "gradients", title: "Weight gradients: one term per step", cite: "SPEC §5", stages: [3] },
+  { key: "unrolled", title: "Forward, then back through time", cite: "Fig. 9.10, 9.3", stages: [0, 1] },
+  { key: "norms", title: "Why the gradient vanishes or explodes", cite: "9.3, ‖∂L/∂hᵗ‖ over t", stages: [2] },
+  { key: "gradients", title: "Weight gradients: one term per step", cite: "9.3, shared weights", stages: [3] },
   { key: "update", title: "Update the weights", cite: "Fig. 9.2", stages: [4] },
 ];
 
@@ -139,7 +139,7 @@ async function compute() {
 function showResult() {
   const model = /** @type {RnnModel} */ (page.model);
   registry.clear();
-  page.unrolled = new UnrolledView(model, registry);
+  page.unrolled = new UnrolledView(model, registry, (s) => select(s, true));
   page.norms = new NormsView(model, { onSelect: (s) => select(s, true) });
   page.gradients = new GradientsView(model, registry);
   const panels = { unrolled: panel(0), gradients: panel(2), update: panel(3) };
@@ -288,7 +288,7 @@ function onStep(index, playing) {
 /**
  * The step of the sequence the charts read out and the gradient terms show.
  * @param {number} s 0-based
- * @param {boolean} fromChart chosen on a chart: bring its column into view too
+ * @param {boolean} fromChart chosen on a chart or by number: bring its column into view too
  */
 function select(s, fromChart) {
   page.selected = s;
