@@ -178,7 +178,9 @@ export class NormsView {
   /** One sentence on why the gradient shrinks or grows here. */
   #verdict() {
     const { spectrum: sp, T } = this.model;
-    const n = Math.max(1, T - 1);
+    if (T === 1)
+      return `One step: nothing travels back through W here. Each step back would multiply ∂L/∂hᵗ by at most σ_max(W)·sup|σ₁′| = ${formatNumber(sp.rate_bound)}.`;
+    const n = T - 1;
     const power = (rate) => `${formatNumber(rate)}${superscript(n)} ≈ ${formatNumber(rate ** n)}`;
     if (sp.rate_bound < 1)
       return `σ_max(W)·sup|σ₁′| = ${formatNumber(sp.rate_bound)} < 1: each step back multiplies ∂L${superscript(T)}/∂hᵗ by at most that, so ${n} step${n === 1 ? "" : "s"} back it is at most ${power(sp.rate_bound)} times as large. The gradient vanishes.`;
@@ -201,6 +203,7 @@ export class NormsView {
       `‖∂L/∂hᵗ‖ is what backpropagation through time computes: step t's own Vᵀ∂L/∂oᵗ plus everything later losses send back. ‖∂L${superscript(T)}/∂hᵗ‖ follows one loss, the last, back in time: it is the product of the per-step factors, the curve the rates of W are drawn from.`,
     );
     const positive = full.filter((v) => v > 0);
+    if (!positive.length) note.append(" Here every ∂L/∂hᵗ is 0: the outputs match their targets, or nothing gets back through σ₁ and V.");
     if (T >= 3 && positive.length === T) {
       const smallest = full.indexOf(Math.min(...full));
       if (smallest > 0 && smallest < T - 1 && full[0] > 10 * full[smallest] && full[T - 1] > 10 * full[smallest])
