@@ -76,7 +76,7 @@ const registry = new CellRegistry({
 });
 
 const form = new RnnForm(page.state, {
-  onChange: (next, field) => edit(field in next && Array.isArray(next[field]) ? followShape(page.state, next, field) : next),
+  onChange: (next, field) => edit(Array.isArray(next[field]) ? followShape(page.state, next, field) : next),
   onResize: (sizes) => edit(resized(page.state, sizes)),
 });
 document.getElementById("editors")?.append(form.element);
@@ -196,7 +196,7 @@ function withPanel(content, equationPanel) {
 
 /**
  * A numbered section of the result.
- * @param {{title: string, cite: string}} part
+ * @param {{key: string, title: string, cite: string}} part
  * @param {number} k
  * @param {HTMLElement[]} children
  * @param {HTMLElement|null} equationPanel the section's panel, if it has one
@@ -204,7 +204,7 @@ function withPanel(content, equationPanel) {
  */
 function partSection(part, k, children, equationPanel) {
   const section = document.createElement("section");
-  section.className = `stage rnn-part rnn-part-${PARTS[k].key}`;
+  section.className = `stage rnn-part rnn-part-${part.key}`;
   section.dataset.stage = String(k);
   const heading = document.createElement("h2");
   heading.id = `part-${k + 1}`;
@@ -250,20 +250,37 @@ function onStep(index, playing) {
   const unrolled = /** @type {UnrolledView} */ (page.unrolled);
   const norms = /** @type {NormsView} */ (page.norms);
   const gradients = /** @type {GradientsView} */ (page.gradients);
+  const s = step.s ?? 0;
+  // How far each pass has got (forward: steps 1 … forward; backward: steps backward … T), and
+  // the column the step is about.
   let forward = T;
   let backward = 0;
   /** @type {{t: number, backward: boolean}|null} */
   let current = null;
-  if (step.kind === "start") [forward, backward, current] = [0, T + 1, { t: 0, backward: false }];
-  else if (step.kind === "forward") [forward, backward, current] = [/** @type {number} */ (step.s) + 1, T + 1, { t: /** @type {number} */ (step.s) + 1, backward: false }];
-  else if (step.kind === "loss") backward = T + 1;
-  else if (step.kind === "backward") [backward, current] = [/** @type {number} */ (step.s) + 1, { t: /** @type {number} */ (step.s) + 1, backward: true }];
-  else if (step.kind === "h0") current = { t: 0, backward: true };
+  switch (step.kind) {
+    case "start":
+      [forward, backward, current] = [0, T + 1, { t: 0, backward: false }];
+      break;
+    case "forward":
+      [forward, backward, current] = [s + 1, T + 1, { t: s + 1, backward: false }];
+      break;
+    case "loss":
+      backward = T + 1;
+      break;
+    case "backward":
+      [backward, current] = [s + 1, { t: s + 1, backward: true }];
+      break;
+    case "h0":
+      current = { t: 0, backward: true };
+      break;
+    default:
+      break;
+  }
   unrolled.show(forward, backward, current);
   const stepped = page.followSteps;
   for (const cell of unrolled.table.querySelectorAll(".is-stepped")) cell.classList.remove("is-stepped");
   if (stepped && current) for (const cell of unrolled.columns[current.t].cells) cell.classList.add("is-stepped");
-  norms.reveal(step.stage < 1 ? T : step.kind === "backward" ? /** @type {number} */ (step.s) : 0);
+  norms.reveal(step.stage < 1 ? T : step.kind === "backward" ? s : 0);
   gradients.focus(step.weight);
   if (step.s !== null) select(step.s, false);
   else if (gradients.step === null) select(page.selected, false);
@@ -277,7 +294,7 @@ function onStep(index, playing) {
     section.inert = state === "future";
   });
   drawPanels(stepped);
-  if (stepped) scrollToStep(step, part, current);
+  if (stepped) scrollToStep(part, current);
   else if (current) unrolled.scrollToColumn(current.t, false); // a link to a step opens at its column
   if (!playing) {
     page.state.step = index === page.steps.length - 1 ? null : index + 1;
@@ -300,8 +317,12 @@ function select(s, fromChart) {
   }
 }
 
-/** Bring what the step is about into view: its part of the page, and its column sideways. */
-function scrollToStep(step, part, current) {
+/**
+ * Bring what a timeline step is about into view: its part of the page, and its column sideways.
+ * @param {number} part index into PARTS (PARTS.length: the whole page)
+ * @param {{t: number}|null} current the column, if the step is about one
+ */
+function scrollToStep(part, current) {
   const behavior = reducedMotion.matches ? "auto" : "smooth";
   const target = PARTS[part] ? page.parts[PARTS[part].key].section : null;
   if (target && part !== page.lastPart) target.scrollIntoView({ block: "start", behavior });
@@ -346,10 +367,10 @@ function defaultExplanation(key, step) {
   const first = (path) => explain(model, path, Array.isArray(model.array(path)[0]) ? [0, 0] : [0]);
   if (key === "unrolled") {
     if (step.kind === "start") return explain(model, "h0", [0]);
-    if (step.kind === "forward") return forwardStep(model, /** @type {number} */ (step.s));
+    if (step.kind === "forward") return forwardStep(model, step.s ?? 0);
     if (step.kind === "loss") return explain(model, `steps[${model.T - 1}].loss`, []);
     if (step.kind === "h0") return explain(model, "grad_h0", [0]);
-    return backwardStep(model, step.kind === "backward" ? /** @type {number} */ (step.s) : page.selected);
+    return backwardStep(model, step.kind === "backward" ? step.s ?? 0 : page.selected);
   }
   if (key === "gradients") return first(`grad_${step.weight ?? "U"}`);
   return model.learningRate === null ? { title: "No learning rate", cite: "", lines: [], sources: [], note: "" } : first("updated.U");
