@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ...gallery import SECTIONS
+from ...gallery.rnn import EXAMPLES as RNN_EXAMPLES
 
 router = APIRouter(include_in_schema=False)
 
-# The site's navigation, in order: (path, label).
-NAV: tuple[tuple[str, str], ...] = (
-    ("/", "Examples"),
-    ("/conv", "Convolution"),
-    ("/activation", "Activation"),
-    ("/pool", "Pooling"),
-    ("/network", "Network"),
+# Each explorer: (path, navigation label, template, what the template shows besides the layout).
+# Its state lives in the query string, which the page's module (static/js/pages/<name>.js)
+# reads; the shell itself never varies.
+EXPLORERS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
+    ("/conv", "Convolution", "conv.html", {}),
+    ("/activation", "Activation", "activation.html", {}),
+    ("/pool", "Pooling", "pool.html", {}),
+    ("/network", "Network", "network.html", {}),
+    ("/rnn", "Recurrent network", "rnn.html", {"presets": RNN_EXAMPLES}),
 )
+
+# The site's navigation, in order: (path, label).
+NAV: tuple[tuple[str, str], ...] = (("/", "Examples"), *((path, label) for path, label, _, _ in EXPLORERS))
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -25,26 +33,14 @@ def index(request: Request) -> HTMLResponse:
     return request.app.state.templates.TemplateResponse(request, "index.html", {"sections": SECTIONS})
 
 
-@router.get("/conv", response_class=HTMLResponse)
-def conv(request: Request) -> HTMLResponse:
-    """The convolution explorer; its state lives in the query string, read by static/js/pages/conv.js."""
-    return request.app.state.templates.TemplateResponse(request, "conv.html")
+def _shell(template: str, context: dict[str, Any]) -> Callable[[Request], HTMLResponse]:
+    def page(request: Request) -> HTMLResponse:
+        return request.app.state.templates.TemplateResponse(request, template, context)
+
+    return page
 
 
-@router.get("/pool", response_class=HTMLResponse)
-def pool(request: Request) -> HTMLResponse:
-    """The pooling explorer; its state lives in the query string, read by static/js/pages/pool.js."""
-    return request.app.state.templates.TemplateResponse(request, "pool.html")
-
-
-@router.get("/activation", response_class=HTMLResponse)
-def activation(request: Request) -> HTMLResponse:
-    """The activation explorer; its state lives in the query string, read by static/js/pages/activation.js."""
-    return request.app.state.templates.TemplateResponse(request, "activation.html")
-
-
-@router.get("/network", response_class=HTMLResponse)
-def network(request: Request) -> HTMLResponse:
-    """A chain of layers trained step by step (Fig. 9.2); its state lives in the query string, read by
-    static/js/pages/network.js."""
-    return request.app.state.templates.TemplateResponse(request, "network.html")
+for _path, _, _template, _context in EXPLORERS:
+    router.add_api_route(
+        _path, _shell(_template, _context), methods=["GET"], response_class=HTMLResponse, name=_template[:-5]
+    )

@@ -1,0 +1,422 @@
+/**
+ * The recurrent network explorer: wires the settings panel, the API, the timeline and the four
+ * parts of the result (the unrolled network, the norms over t, the weight gradients, the update).
+ * The page's state lives in the URL (see rnn-request.js); every number shown comes from the API.
+ */
+
+import { postJson } from "../api.js";
+import { equationBlock } from "../equation.js";
+import { readQuery, writeQuery } from "../state.js";
+import { Timeline } from "../timeline.js";
+import { CellRegistry } from "./rnn-cells.js";
+import { backwardStep, explain, forwardStep } from "./rnn-explain.js";
+import { RnnForm } from "./rnn-form.js";
+import { RnnModel } from "./rnn-model.js";
+import { NormsView } from "./rnn-norms.js";
+import { LINK_SCHEMA, followShape, linkFields, requestBody, resized, stateFromQuery } from "./rnn-request.js";
+import { STAGE_TITLES, buildSteps } from "./rnn-steps.js";
+import { UnrolledView } from "./rnn-unrolled.js";
+import { GradientsView, updateView } from "./rnn-weights.js";
+
+const API = "/api/v1/rnn";
+const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+
+/** The parts of the result: heading, citation, and the timeline stages each is current in. */
+const PARTS = [
+  { key: "unrolled", title: "Forward, then back through time", cite: "Fig. 9.10, 9.3", stages: [0, 1] },
+  { key: "norms", title: "Why the gradient vanishes or explodes", cite: "9.3, ‖∂L/∂hᵗ‖ over t", stages: [2] },
+  { key: "gradients", title: "Weight gradients: one term per step", cite: "9.3, shared weights", stages: [3] },
+  { key: "update", title: "Update the weights", cite: "Fig. 9.2", stages: [4] },
+];
+
+/**
+ * @typedef {import("./rnn-steps.js").RnnStep} RnnStep
+ * @typedef {import("./rnn-explain.js").Explanation} Explanation
+ * @typedef {{section: HTMLElement, panel: HTMLElement|null}} PartView
+ */
+
+const page = {
+  state: stateFromQuery(readQuery(LINK_SCHEMA, location.search)),
+  /** @type {RnnModel|null} */
+  model: null,
+  /** @type {RnnStep[]} */
+  steps: [],
+  /** @type {Record<string, PartView>} */
+  parts: {},
+  /** @type {UnrolledView|null} */
+  unrolled: null,
+  /** @type {NormsView|null} */
+  norms: null,
+  /** @type {GradientsView|null} */
+  gradients: null,
+  /** @type {{section: string, path: string, index: number[]}|null} */
+  pointed: null,
+  /** The step of the sequence the charts and the gradient terms show (0-based). */
+  selected: 0,
+  request: /** @type {AbortController|null} */ (null),
+  timer: 0,
+  followSteps: false,
+  lastPart: -1,
+};
+
+const status = /** @type {HTMLElement} */ (document.getElementById("status"));
+const stagesElement = /** @type {HTMLElement} */ (document.getElementById("stages"));
+const results = /** @type {HTMLElement} */ (document.getElementById("results"));
+
+const registry = new CellRegistry({
+  onPoint: (section, path, index) => {
+    page.pointed = { section, path, index };
+    drawPanels(false);
+  },
+  onLeave: (section) => {
+    if (page.pointed?.section !== section) return;
+    page.pointed = null;
+    drawPanels(false);
+  },
+});
+
+const form = new RnnForm(page.state, {
+  onChange: (next, field) => edit(Array.isArray(next[field]) ? followShape(page.state, next, field) : next),
+  onResize: (sizes) => edit(resized(page.state, sizes)),
+});
+document.getElementById("editors")?.append(form.element);
+
+const timeline = new Timeline({ label: "Steps of the computation", onStep });
+document.getElementById("timeline")?.append(timeline.element);
+
+setUpCopyLink();
+compute();
+
+/**
+ * A new state from the settings panel: into the panel, the link, and (soon) the API.
+ * @param {import("./rnn-request.js").RnnState} next
+ */
+function edit(next) {
+  page.state = { ...next, step: null };
+  form.sync(page.state);
+  writeLink();
+  clearTimeout(page.timer);
+  page.timer = setTimeout(compute, page.state.x.length > 32 ? 300 : 120);
+}
+
+function writeLink() {
+  writeQuery(LINK_SCHEMA, linkFields(page.state));
+}
+
+async function compute() {
+  const body = requestBody(page.state);
+  page.request?.abort();
+  const controller = new AbortController();
+  page.request = controller;
+  const slow = setTimeout(() => (status.textContent = "Computing…"), 300);
+  let result;
+  try {
+    result = await postJson(API, body, { signal: controller.signal });
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    throw error;
+  } finally {
+    clearTimeout(slow);
+  }
+  if (page.request !== controller) return;
+  const unplaced = form.setErrors(result.ok ? [] : result.errors);
+  if (!result.ok) {
+    results.classList.toggle("is-stale", page.model !== null);
+    const count = result.errors.length;
+    const rest = unplaced.map((error) => error.msg).join(" ");
+    status.textContent = `${count === 1 ? "A field needs" : `${count} fields need`} attention: see the message${count === 1 ? "" : "s"} beside ${count === 1 ? "it" : "them"}. ${rest}`;
+    status.classList.add("is-error");
+    return;
+  }
+  status.textContent = "";
+  status.classList.remove("is-error");
+  results.classList.remove("is-stale");
+  page.model = new RnnModel(body, result.data);
+  page.pointed = null;
+  showResult();
+}
+
+function showResult() {
+  const model = /** @type {RnnModel} */ (page.model);
+  registry.clear();
+  page.unrolled = new UnrolledView(model, registry, (s) => select(s, true));
+  page.norms = new NormsView(model, { onSelect: (s) => select(s, true) });
+  page.gradients = new GradientsView(model, registry);
+  const panels = { unrolled: panel(0), gradients: panel(2), update: panel(3) };
+  const bodies = {
+    unrolled: [legend(), withPanel(page.unrolled.element, panels.unrolled)],
+    norms: [page.norms.element],
+    gradients: [withPanel(page.gradients.element, panels.gradients)],
+    update: [withPanel(updateView(model, registry, () => edit({ ...page.state, learning_rate: "0.1" })), panels.update)],
+  };
+  page.parts = {};
+  stagesElement.replaceChildren(
+    ...PARTS.map((part, k) => {
+      const view = partSection(part, k, bodies[part.key], panels[part.key] ?? null);
+      page.parts[part.key] = view;
+      return view.section;
+    }),
+  );
+  page.selected = Math.min(page.selected, model.T - 1);
+  page.steps = buildSteps(model);
+  const last = page.steps.length - 1;
+  const start = page.state.step === null ? last : Math.min(last, page.state.step - 1);
+  page.followSteps = false;
+  page.lastPart = -1;
+  timeline.setSteps(page.steps, STAGE_TITLES, start);
+  page.followSteps = true;
+}
+
+/** A legend of the highlight colours of the unrolled network. */
+function legend() {
+  const list = document.createElement("ul");
+  list.className = "legend";
+  for (const [className, words] of [["is-focus", "the number pointed at"], ["is-source", "what it was computed from"], ["is-current", "the step the timeline is at"]]) {
+    const item = document.createElement("li");
+    const swatch = document.createElement("span");
+    swatch.className = `swatch ${className}`;
+    swatch.setAttribute("aria-hidden", "true");
+    item.append(swatch, words);
+    list.append(item);
+  }
+  return list;
+}
+
+/**
+ * Content and its equation panel: side by side on a wide screen, the panel under it otherwise.
+ * @param {HTMLElement} content
+ * @param {HTMLElement} equationPanel
+ */
+function withPanel(content, equationPanel) {
+  const layout = document.createElement("div");
+  layout.className = "rnn-with-panel";
+  layout.append(content, equationPanel);
+  return layout;
+}
+
+/**
+ * A numbered section of the result.
+ * @param {{key: string, title: string, cite: string}} part
+ * @param {number} k
+ * @param {HTMLElement[]} children
+ * @param {HTMLElement|null} equationPanel the section's panel, if it has one
+ * @returns {PartView}
+ */
+function partSection(part, k, children, equationPanel) {
+  const section = document.createElement("section");
+  section.className = `stage rnn-part rnn-part-${part.key}`;
+  section.dataset.stage = String(k);
+  const heading = document.createElement("h2");
+  heading.id = `part-${k + 1}`;
+  section.setAttribute("aria-labelledby", heading.id);
+  const number = document.createElement("span");
+  number.className = "stage-number";
+  number.textContent = String(k + 1);
+  const cite = document.createElement("span");
+  cite.className = "cite";
+  cite.textContent = part.cite;
+  heading.append(number, ` ${part.title} `, cite);
+  const body = document.createElement("div");
+  body.className = "stage-body";
+  body.append(...children);
+  section.append(heading, body);
+  return { section, panel: equationPanel };
+}
+
+/**
+ * An equation panel: what is pointed at, or what the timeline is at.
+ * @param {number} k the part's index
+ */
+function panel(k) {
+  const element = document.createElement("div");
+  element.className = "equation-panel rnn-panel";
+  element.setAttribute("aria-live", "polite");
+  element.setAttribute("role", "region");
+  element.setAttribute("aria-label", `Equation, part ${k + 1}`);
+  element.tabIndex = 0; // long equations scroll sideways, also by keyboard
+  return element;
+}
+
+/**
+ * Draw timeline step `index`; while paused, the step goes into the link.
+ * @param {number} index
+ * @param {boolean} playing
+ */
+function onStep(index, playing) {
+  const model = page.model;
+  if (!model) return;
+  const step = page.steps[index];
+  const { T } = model;
+  const unrolled = /** @type {UnrolledView} */ (page.unrolled);
+  const norms = /** @type {NormsView} */ (page.norms);
+  const gradients = /** @type {GradientsView} */ (page.gradients);
+  const s = step.s ?? 0;
+  // How far each pass has got (forward: steps 1 … forward; backward: steps backward … T), and
+  // the column the step is about.
+  let forward = T;
+  let backward = 0;
+  /** @type {{t: number, backward: boolean}|null} */
+  let current = null;
+  switch (step.kind) {
+    case "start":
+      [forward, backward, current] = [0, T + 1, { t: 0, backward: false }];
+      break;
+    case "forward":
+      [forward, backward, current] = [s + 1, T + 1, { t: s + 1, backward: false }];
+      break;
+    case "loss":
+      backward = T + 1;
+      break;
+    case "backward":
+      [backward, current] = [s + 1, { t: s + 1, backward: true }];
+      break;
+    case "h0":
+      current = { t: 0, backward: true };
+      break;
+    default:
+      break;
+  }
+  unrolled.show(forward, backward, current);
+  const stepped = page.followSteps;
+  for (const cell of unrolled.table.querySelectorAll(".is-stepped")) cell.classList.remove("is-stepped");
+  if (stepped && current) for (const cell of unrolled.columns[current.t].cells) cell.classList.add("is-stepped");
+  norms.reveal(step.stage < 1 ? T : step.kind === "backward" ? s : 0);
+  gradients.focus(step.weight);
+  if (step.s !== null) select(step.s, false);
+  else if (gradients.step === null) select(page.selected, false);
+
+  const part = step.stage === 5 ? PARTS.length : PARTS.findIndex((p) => p.stages.includes(step.stage));
+  PARTS.forEach((p, k) => {
+    const { section } = page.parts[p.key];
+    const state = k < part ? "done" : k === part ? "current" : "future";
+    section.dataset.state = state;
+    // What the timeline has not reached yet is dimmed and inert: not computed yet, not to be used.
+    section.inert = state === "future";
+  });
+  drawPanels(stepped);
+  if (stepped) scrollToStep(part, current);
+  else if (current) unrolled.scrollToColumn(current.t, false); // a link to a step opens at its column
+  if (!playing) {
+    page.state.step = index === page.steps.length - 1 ? null : index + 1;
+    writeLink();
+  }
+}
+
+/**
+ * The step of the sequence the charts read out and the gradient terms show.
+ * @param {number} s 0-based
+ * @param {boolean} fromChart chosen on a chart or by number: bring its column into view too
+ */
+function select(s, fromChart) {
+  page.selected = s;
+  page.norms?.select(s);
+  page.gradients?.setStep(s);
+  if (fromChart) {
+    page.unrolled?.scrollToColumn(s + 1, !reducedMotion.matches);
+    drawPanels(false);
+  }
+}
+
+/**
+ * Bring what a timeline step is about into view: its part of the page, and its column sideways.
+ * @param {number} part index into PARTS (PARTS.length: the whole page)
+ * @param {{t: number}|null} current the column, if the step is about one
+ */
+function scrollToStep(part, current) {
+  const behavior = reducedMotion.matches ? "auto" : "smooth";
+  const target = PARTS[part] ? page.parts[PARTS[part].key].section : null;
+  if (target && part !== page.lastPart) target.scrollIntoView({ block: "start", behavior });
+  page.lastPart = part;
+  if (current) page.unrolled?.scrollToColumn(current.t, !reducedMotion.matches);
+}
+
+/**
+ * Every panel's equation, and the highlight: the pointed-at number's, else the timeline's.
+ * @param {boolean} stepped the timeline just moved: write the equations line by line
+ */
+function drawPanels(stepped) {
+  const model = page.model;
+  if (!model) return;
+  const step = page.steps[timeline.index];
+  /** @type {Explanation|null} */
+  let lit = null;
+  let focus = null;
+  for (const part of PARTS) {
+    const view = page.parts[part.key];
+    if (!view?.panel) continue;
+    const pointed = page.pointed?.section === part.key ? page.pointed : null;
+    const explanation = pointed ? explain(model, pointed.path, pointed.index) : defaultExplanation(part.key, step);
+    if (pointed) {
+      lit = explanation;
+      focus = [pointed.path, pointed.index];
+    } else if (!page.pointed && part.stages.includes(step.stage)) lit = explanation;
+    renderExplanation(view.panel, explanation);
+    view.panel.classList.toggle("is-writing", stepped && !pointed && part.stages.includes(step.stage));
+  }
+  registry.highlight(/** @type {[string, number[]]|null} */ (focus), lit?.sources ?? []);
+}
+
+/**
+ * What a part's panel shows while nothing in it is pointed at.
+ * @param {string} key
+ * @param {RnnStep} step
+ * @returns {Explanation}
+ */
+function defaultExplanation(key, step) {
+  const model = /** @type {RnnModel} */ (page.model);
+  const first = (path) => explain(model, path, Array.isArray(model.array(path)[0]) ? [0, 0] : [0]);
+  if (key === "unrolled") {
+    if (step.kind === "start") return explain(model, "h0", [0]);
+    if (step.kind === "forward") return forwardStep(model, step.s ?? 0);
+    if (step.kind === "loss") return explain(model, `steps[${model.T - 1}].loss`, []);
+    if (step.kind === "h0") return explain(model, "grad_h0", [0]);
+    return backwardStep(model, step.kind === "backward" ? step.s ?? 0 : page.selected);
+  }
+  if (key === "gradients") return first(`grad_${step.weight ?? "U"}`);
+  return model.learningRate === null ? { title: "No learning rate", cite: "", lines: [], sources: [], note: "" } : first("updated.U");
+}
+
+/**
+ * Put an explanation in a panel.
+ * @param {HTMLElement} element
+ * @param {Explanation} explanation
+ */
+function renderExplanation(element, explanation) {
+  if (!explanation.lines.length) {
+    element.replaceChildren();
+    return;
+  }
+  const heading = document.createElement("p");
+  heading.className = "equation-title";
+  heading.textContent = explanation.title;
+  if (explanation.cite) {
+    const cite = document.createElement("span");
+    cite.className = "cite";
+    cite.textContent = explanation.cite;
+    heading.append(" ", cite);
+  }
+  const parts = [heading, equationBlock(explanation.lines)];
+  if (explanation.note) {
+    const note = document.createElement("p");
+    note.className = "equation-note";
+    note.textContent = explanation.note;
+    parts.push(note);
+  }
+  element.replaceChildren(...parts);
+}
+
+function setUpCopyLink() {
+  const button = document.getElementById("copy-link");
+  const said = document.getElementById("copy-status");
+  if (!button || !said) return;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    writeLink();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      said.textContent = "Link copied: it opens this exact view.";
+    } catch {
+      said.textContent = `Copy this link: ${location.href}`;
+    }
+  });
+}
