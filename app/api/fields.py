@@ -224,3 +224,15 @@ def NumberOrList(max_items: int) -> Any:
     json_schema = {"anyOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": max_items}]}
     return Annotated[Any, PlainValidator(validate), WithJsonSchema(json_schema)]
 
+
+def NumberOrArray(max_shape: dict[int, tuple[int, ...]]) -> Any:
+    """A number, or nested lists of numbers 1 to 4 deep: a result of any layer, as a learner writes it down."""
+
+    def validate(value: Any, info: ValidationInfo) -> np.ndarray:
+        field = info.field_name or "value"
+        if isinstance(value, list):
+            return parse_array(value, field, (1, 2, 3, 4), max_shape)
+        return np.array(_number(value, field, "a number or nested lists of numbers"))
+
+    json_schema = {"anyOf": [{"type": "number"}, *(_schema(n, max_shape[n]) for n in (1, 2, 3, 4))]}
+    return Annotated[np.ndarray, PlainValidator(validate), WithJsonSchema(json_schema)]
