@@ -56,7 +56,7 @@ class Outcome(NamedTuple):
     correct: np.ndarray  # bool, the result's shape
     difference: np.ndarray  # answer − expected
     diagnoses: list[Diagnosis]
-    undetectable: list[Mistake]  # mistakes that could happen here but give the right numbers
+    undetectable: list[Candidate]  # mistakes (or one way of making one) that give the right numbers here
 
 
 def check_answer(
@@ -70,12 +70,10 @@ def check_answer(
         by_mistake.setdefault(candidate.mistake.id, []).append(candidate)
 
     diagnoses: list[tuple[tuple[bool, int, int], Diagnosis]] = []
-    undetectable: list[Mistake] = []
+    undetectable: list[Candidate] = []
     for order, variants in enumerate(by_mistake.values()):
         visible = [v for v in variants if not close(v.value, expected, tolerance).all()]
-        if not visible:
-            undetectable.append(variants[0].mistake)
-            continue
+        undetectable += [v for v in variants if v not in visible]
         best = None
         for variant in visible:
             explained = wrong & close(answer, variant.value, tolerance)

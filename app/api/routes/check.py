@@ -89,12 +89,13 @@ def solve_check(request: CheckRequest, settings: Settings) -> dict[str, Any]:
         ],
         "undetectable": [
             {
-                "id": m.id,
-                "title": m.title,
-                "reason": f"It gives the same {found.info.symbol} as the right way here, as it does {m.same_when}, "
-                "so this answer cannot show whether it was made.",
+                "id": u.mistake.id,
+                "title": u.mistake.title,
+                "detail": u.detail,
+                "reason": f"It gives the same {found.info.symbol} as the right way here, as it does "
+                f"{u.mistake.same_when}, so this answer cannot show whether it was made.",
             }
-            for m in outcome.undetectable
+            for u in outcome.undetectable
         ],
     }
 

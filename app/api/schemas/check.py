@@ -132,6 +132,7 @@ class UndetectableOut(BaseModel):
 
     id: str
     title: str
+    detail: Optional[str] = Field(description="Which way of making it, for a mistake made in one of several ways.")
     reason: str
 
 
@@ -160,5 +161,6 @@ class CheckResponse(BaseModel):
         "the whole answer come first; when one does, the merely consistent ones are left out."
     )
     undetectable: list[UndetectableOut] = Field(
-        description="Known mistakes for this result that give the right numbers in this problem."
+        description="Known mistakes for this result that give the right numbers in this problem (one entry per way "
+        "of making a mistake that can be made in several)."
     )

@@ -236,7 +236,7 @@ def _scaled_loss(p: ConvProblem, factor: float, detail: str) -> list[Variant]:
 def sum_instead_of_mean(p: ConvProblem) -> list[Variant]:
     """`mse` and `bce` average over the N cells of O; summed, the loss and every gradient are N times too large."""
     n = p.grad_output.size
-    if p.loss not in ("mse", "bce") or n == 1:
+    if p.loss not in ("mse", "bce"):
         return []
     return _scaled_loss(p, float(n), f"Your numbers are {n} times the right ones: O has {n} cells.")
 
@@ -244,7 +244,7 @@ def sum_instead_of_mean(p: ConvProblem) -> list[Variant]:
 def mean_instead_of_sum(p: ConvProblem) -> list[Variant]:
     """`half_sse` sums over the cells of O; averaged, the loss and every gradient are N times too small."""
     n = p.grad_output.size
-    if p.loss != "half_sse" or n == 1:
+    if p.loss != "half_sse":
         return []
     return _scaled_loss(p, 1.0 / n, f"Your numbers are the right ones divided by {n}, the cells of O.")
 

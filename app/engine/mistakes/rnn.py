@@ -109,7 +109,7 @@ _SCALED = ("loss", "grad_U", "grad_W", "grad_V", "grad_b", "grad_c", "grad_h0", 
 def sum_instead_of_mean(p: RnnProblem) -> list[Variant]:
     """`mse` and `bce` average each step's loss over its d_out outputs; summed, all is d_out times too large."""
     d_out = p.y.shape[1]
-    if p.spec.loss not in ("mse", "bce") or d_out == 1:
+    if p.spec.loss not in ("mse", "bce"):
         return []
     detail = f"Your numbers are {d_out} times the right ones: each step's loss averages over d_out = {d_out} outputs."
     return [Variant(only(bptt(_cache(p), scale=float(d_out)), _SCALED), detail)]
@@ -124,7 +124,7 @@ def mean_instead_of_sum(p: RnnProblem) -> list[Variant]:
         over_steps = tuple(name for name in _SCALED if name != "steps.loss")
         detail = f"Your numbers are the right ones divided by T = {T}: L = Σₜ Lᵗ adds the steps' losses."
         variants.append(Variant(only(bptt(cache, scale=1.0 / T), over_steps), detail))
-    if p.spec.loss == "half_sse" and d_out > 1:
+    if p.spec.loss == "half_sse":
         detail = f"Your numbers are the right ones divided by d_out = {d_out}: half_sse sums over each step's outputs."
         variants.append(Variant(only(bptt(cache, scale=1.0 / d_out), _SCALED), detail))
     return variants

@@ -1,0 +1,50 @@
+"""Helpers for the diagnosis tests: check an answer the way the endpoint does, and read the verdict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from app.api.results import locate
+from app.api.routes.check import SOLVERS, solve_check
+from app.api.schemas.check import PROBLEMS, CheckRequest
+from app.settings import get_settings
+
+
+def check(kind: str, problem: dict[str, Any], result: str, answer: Any) -> dict[str, Any]:
+    """The /api/v1/check response body, without the HTTP round trip."""
+    answer = np.asarray(answer, dtype=float).tolist()
+    request = CheckRequest.model_validate({"kind": kind, "problem": problem, "result": result, "answer": answer})
+    return solve_check(request, get_settings())
+
+
+def assert_named(kind: str, problem: dict[str, Any], result: str, wrong: np.ndarray, mistake: str) -> None:
+    """`wrong`, the learner's answer with `mistake` made, is diagnosed as that mistake — or, when the
+    mistake gives the right numbers in this problem, the mistake is reported as undetectable."""
+    body = check(kind, problem, result, np.asarray(wrong, dtype=float))
+    if body["all_correct"]:
+        undetectable = [u["id"] for u in body["undetectable"]]
+        assert mistake in undetectable, f"{mistake} gives the right {result} here, yet undetectable = {undetectable}"
+        assert body["diagnoses"] == [], body["diagnoses"]
+        return
+    named = [d["id"] for d in body["diagnoses"] if d["explains"] == "all"]
+    assert mistake in named, (
+        f"{mistake} not named for {result}: got {[(d['id'], d['explains']) for d in body['diagnoses']]}\n"
+        f"answer {np.asarray(wrong).tolist()}\nexpected {body['expected']}"
+    )
+    diagnosis = next(d for d in body["diagnoses"] if d["id"] == mistake)
+    assert len(diagnosis["cells"]) == body["counts"]["wrong"]
+    np.testing.assert_allclose(diagnosis["mistaken"], np.asarray(wrong, dtype=float).reshape(np.shape(body["expected"])), atol=1e-9)
+
+
+def assert_right_and_noise_undiagnosed(kind: str, problem: dict[str, Any], result: str, seed: int) -> None:
+    """The right answer gets no diagnosis; nor does it with unrelated noise added to some cells."""
+    response, _ = SOLVERS[kind](PROBLEMS[kind].model_validate(problem), get_settings())
+    expected = np.asarray(locate(kind, result, response).value, dtype=float)
+    right = check(kind, problem, result, expected)
+    assert right["all_correct"] and right["diagnoses"] == [], right["diagnoses"]
+    rng = np.random.default_rng(seed)
+    offsets = rng.uniform(0.3, 3.0, expected.shape) * rng.choice([-1, 1], expected.shape) + 0.0123
+    noisy = check(kind, problem, result, expected + np.where(rng.random(expected.shape) < 0.5, offsets, 0.0))
+    assert noisy["diagnoses"] == [], [(d["id"], d["cells"]) for d in noisy["diagnoses"]]
