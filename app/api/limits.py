@@ -23,3 +23,6 @@ MAX_LAYERS = 12
 MAX_TRAINING_STEPS = 200  # SGD steps of a network
 MAX_NETWORK_WORK = 2_000_000_000  # multiply-adds per request: steps × the chain's cost per step (well under 1 s)
 MAX_RECORD_NUMBERS = 500_000  # numbers in a network's first-step record (≈ 10 MB of JSON)
+# Diagnosing a checked answer recomputes the layer once per known mistake; past this many multiply-adds
+# (far beyond what anyone computes by hand) the answer is marked but not diagnosed.
+MAX_DIAGNOSED_WORK = 100_000

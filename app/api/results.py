@@ -122,7 +122,9 @@ def locate(kind: str, result: str, response: dict[str, Any]) -> Located:
         step, name = int(match.group(1)), match.group(2)
         steps = response["steps"]
         if step >= len(steps):
-            raise InvalidInput("result", f"steps[{step}]: the sequence has {len(steps)} steps, steps[0] to steps[{len(steps) - 1}]")
+            raise InvalidInput(
+                "result", f"steps[{step}]: the sequence has {len(steps)} steps, steps[0] to steps[{len(steps) - 1}]"
+            )
         symbol, stage = RNN_STEP_RESULTS[name]
         written = symbol.replace("ᵗ⁺¹", _superscript(step + 2)).replace("ᵗ", _superscript(step + 1))
         info = ResultInfo(written, StageHint("/rnn", stage, f"steps[].{name}"))

@@ -82,7 +82,9 @@ def check_answer(
             explains_all = bool(close(answer, variant.value, tolerance).all())
             rank = (not explains_all, -int(explained.sum()), order)
             if best is None or rank < best[0]:
-                diagnosis = Diagnosis(variant.mistake, variant.detail, np.argwhere(explained), explains_all, variant.value)
+                diagnosis = Diagnosis(
+                    variant.mistake, variant.detail, np.argwhere(explained), explains_all, variant.value
+                )
                 best = (rank, diagnosis)
         if best is not None:
             diagnoses.append(best)

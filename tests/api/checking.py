@@ -35,7 +35,9 @@ def assert_named(kind: str, problem: dict[str, Any], result: str, wrong: np.ndar
     )
     diagnosis = next(d for d in body["diagnoses"] if d["id"] == mistake)
     assert len(diagnosis["cells"]) == body["counts"]["wrong"]
-    np.testing.assert_allclose(diagnosis["mistaken"], np.asarray(wrong, dtype=float).reshape(np.shape(body["expected"])), atol=1e-9)
+    np.testing.assert_allclose(
+        diagnosis["mistaken"], np.asarray(wrong, dtype=float).reshape(np.shape(body["expected"])), atol=1e-9
+    )
 
 
 def assert_right_and_noise_undiagnosed(kind: str, problem: dict[str, Any], result: str, seed: int) -> None:

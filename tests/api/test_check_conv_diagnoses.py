@@ -192,8 +192,16 @@ def test_stride_not_upsampled(layer: Layer) -> None:
     side_by_side = squeezed(layer.grad_output, pieces.up_shape)
     body = layer.body()
     assert_named("conv", body, "upsampled_grad", side_by_side, "stride_not_upsampled")
-    assert_named("conv", body, "grad_kernel", kernel_gradient(pieces.p, side_by_side, layer.kernel.shape[2:]), "stride_not_upsampled")
-    assert_named("conv", body, "grad_input", grad_input_with(layer, rot(layer.kernel), side_by_side), "stride_not_upsampled")
+    assert_named(
+        "conv",
+        body,
+        "grad_kernel",
+        kernel_gradient(pieces.p, side_by_side, layer.kernel.shape[2:]),
+        "stride_not_upsampled",
+    )
+    assert_named(
+        "conv", body, "grad_input", grad_input_with(layer, rot(layer.kernel), side_by_side), "stride_not_upsampled"
+    )
 
 
 @FEW
@@ -263,10 +271,14 @@ def test_mean_instead_of_sum(layer: Layer) -> None:
     del body["grad_output"]
     averaged = (out - target) / out.size
     up = upsample(averaged, layer.stride, pieces.up_shape)
-    assert_named("conv", body, "grad_kernel", kernel_gradient(pieces.p, up, layer.kernel.shape[2:]), "mean_instead_of_sum")
+    assert_named(
+        "conv", body, "grad_kernel", kernel_gradient(pieces.p, up, layer.kernel.shape[2:]), "mean_instead_of_sum"
+    )
 
 
 @FEW
-@given(layers(), st.integers(0, 2**32 - 1), st.sampled_from(["output", "grad_kernel", "grad_input", "grad_padded_input"]))
+@given(
+    layers(), st.integers(0, 2**32 - 1), st.sampled_from(["output", "grad_kernel", "grad_input", "grad_padded_input"])
+)
 def test_right_answers_and_noise_get_no_diagnosis(layer: Layer, seed: int, result: str) -> None:
     assert_right_and_noise_undiagnosed("conv", layer.body(bias=[1.0] * layer.kernel.shape[0]), result, seed)

@@ -79,7 +79,9 @@ def first_maximum(window: np.ndarray, g: float) -> np.ndarray:
 @FEW
 @given(st.booleans().flatmap(lambda padded: pools("max", padded=padded)))
 def test_max_grad_to_every_cell(pool: Pool) -> None:
-    assert_named("pool", pool.body(), "grad_input", pool.spread(lambda w, g: np.full(w.shape, g)), "max_grad_to_every_cell")
+    assert_named(
+        "pool", pool.body(), "grad_input", pool.spread(lambda w, g: np.full(w.shape, g)), "max_grad_to_every_cell"
+    )
 
 
 @FEW
@@ -92,7 +94,9 @@ def test_max_grad_split_evenly(pool: Pool) -> None:
 @FEW
 @given(pools("avg"))
 def test_avg_grad_not_divided(pool: Pool) -> None:
-    assert_named("pool", pool.body(), "grad_input", pool.spread(lambda w, g: np.full(w.shape, g)), "avg_grad_not_divided")
+    assert_named(
+        "pool", pool.body(), "grad_input", pool.spread(lambda w, g: np.full(w.shape, g)), "avg_grad_not_divided"
+    )
 
 
 @FEW
@@ -137,8 +141,11 @@ def test_avg_padding_not_counted(pool: Pool) -> None:
 
 
 @FEW
-@given(st.sampled_from(["max", "avg"]).flatmap(lambda mode: pools(mode, overlapping=True)), st.integers(0, 2**32 - 1),
-       st.sampled_from(["output", "grad_input", "mask"]))
+@given(
+    st.sampled_from(["max", "avg"]).flatmap(lambda mode: pools(mode, overlapping=True)),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["output", "grad_input", "mask"]),
+)
 def test_pooling_right_answers_and_noise_get_no_diagnosis(pool: Pool, seed: int, result: str) -> None:
     assert_right_and_noise_undiagnosed("pool", pool.body(), result, seed)
 
@@ -210,7 +217,13 @@ def test_softmax_diagonal_only(case: Activation) -> None:
 
 
 @FEW
-@given(activations(), st.sampled_from(["relu", "leaky_relu", "sigmoid", "tanh", "softmax"]), st.integers(0, 2**32 - 1),
-       st.sampled_from(["output", "local_derivative", "grad_input"]))
-def test_activation_right_answers_and_noise_get_no_diagnosis(case: Activation, function: str, seed: int, result: str) -> None:
+@given(
+    activations(),
+    st.sampled_from(["relu", "leaky_relu", "sigmoid", "tanh", "softmax"]),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["output", "local_derivative", "grad_input"]),
+)
+def test_activation_right_answers_and_noise_get_no_diagnosis(
+    case: Activation, function: str, seed: int, result: str
+) -> None:
     assert_right_and_noise_undiagnosed("activation", case.body(function), result, seed)

@@ -38,7 +38,12 @@ class Sequence(NamedTuple):
 
 @st.composite
 def sequences(draw: st.DrawFn, losses: tuple[str, ...] = ("mse", "half_sse")) -> Sequence:
-    T, d_in, d_h, d_out = draw(st.integers(2, 4)), draw(st.integers(1, 2)), draw(st.integers(2, 3)), draw(st.integers(1, 3))
+    T, d_in, d_h, d_out = (
+        draw(st.integers(2, 4)),
+        draw(st.integers(1, 2)),
+        draw(st.integers(2, 3)),
+        draw(st.integers(1, 3)),
+    )
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     return Sequence(
         rng.uniform(-1, 1, (T, d_in)),
@@ -52,7 +57,9 @@ def sequences(draw: st.DrawFn, losses: tuple[str, ...] = ("mse", "half_sse")) ->
     )
 
 
-def torch_grads(seq: Sequence, detach: bool = False, per_step: str | None = None, over_steps: str = "sum") -> dict[str, np.ndarray]:
+def torch_grads(
+    seq: Sequence, detach: bool = False, per_step: str | None = None, over_steps: str = "sum"
+) -> dict[str, np.ndarray]:
     """Gradients by autograd; `detach` cuts the state before every step, `per_step`/`over_steps` reduce the loss."""
     f, _ = ACTIVATIONS[seq.hidden]
     U, W, V, b = (torch.tensor(a, requires_grad=True) for a in (seq.U, seq.W, seq.V, seq.b))
@@ -71,11 +78,18 @@ def torch_grads(seq: Sequence, detach: bool = False, per_step: str | None = None
         state = h
     total = torch.stack(losses)
     (total.mean() if over_steps == "mean" else total.sum()).backward()
-    return {"grad_U": U.grad.numpy(), "grad_W": W.grad.numpy(), "grad_b": b.grad.numpy(), "grad_h0": h0.grad.numpy(),
-            "grad_h": np.stack([h.grad.numpy() for h in states])}
+    return {
+        "grad_U": U.grad.numpy(),
+        "grad_W": W.grad.numpy(),
+        "grad_b": b.grad.numpy(),
+        "grad_h0": h0.grad.numpy(),
+        "grad_h": np.stack([h.grad.numpy() for h in states]),
+    }
 
 
-def loop_grads(seq: Sequence, transpose: bool = True, derivative: bool = True, previous: bool = True) -> dict[str, np.ndarray]:
+def loop_grads(
+    seq: Sequence, transpose: bool = True, derivative: bool = True, previous: bool = True
+) -> dict[str, np.ndarray]:
     """Forward, then back through time, with one step optionally done wrong."""
     f, slope = ACTIVATIONS[seq.hidden]
     T, d_h = seq.x.shape[0], seq.W.shape[0]
@@ -150,6 +164,10 @@ def test_mean_instead_of_sum(seq: Sequence) -> None:
 
 
 @FEW
-@given(sequences(), st.integers(0, 2**32 - 1), st.sampled_from(["grad_U", "grad_W", "grad_V", "grad_h0", "loss", "steps[0].grad_h", "steps[1].grad_a"]))
+@given(
+    sequences(),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["grad_U", "grad_W", "grad_V", "grad_h0", "loss", "steps[0].grad_h", "steps[1].grad_a"]),
+)
 def test_right_answers_and_noise_get_no_diagnosis(seq: Sequence, seed: int, result: str) -> None:
     assert_right_and_noise_undiagnosed("rnn", seq.body(), result, seed)

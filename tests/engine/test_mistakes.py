@@ -26,7 +26,11 @@ def conv_problems(draw: st.DrawFn) -> ConvProblem:
     n_w = draw(st.integers(max(1, effective_size(k_w, d_w) - padding[2] - padding[3]), 6))
     spec = ConvSpec((s_h, s_w), padding, (d_h, d_w), draw(st.sampled_from(["cross_correlation", "convolution"])))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    x, kernel, bias = rng.normal(size=(c_in, n_h, n_w)), rng.normal(size=(c_out, c_in, k_h, k_w)), rng.normal(size=c_out)
+    x, kernel, bias = (
+        rng.normal(size=(c_in, n_h, n_w)),
+        rng.normal(size=(c_out, c_in, k_h, k_w)),
+        rng.normal(size=c_out),
+    )
     out_h = (n_h + padding[0] + padding[1] - effective_size(k_h, d_h)) // s_h + 1
     out_w = (n_w + padding[2] + padding[3] - effective_size(k_w, d_w)) // s_w + 1
     loss = draw(st.sampled_from([None, "mse", "half_sse"]))
@@ -47,13 +51,20 @@ def test_every_conv_mistake_keeps_each_result_s_shape(problem: ConvProblem) -> N
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.integers(1, 5), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.sampled_from(["tanh", "relu", "sigmoid"]),
-    st.sampled_from([None, 1, 2]), st.integers(0, 2**32 - 1),
+    st.integers(1, 5),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.sampled_from(["tanh", "relu", "sigmoid"]),
+    st.sampled_from([None, 1, 2]),
+    st.integers(0, 2**32 - 1),
 )
 def test_the_bptt_walk_with_no_switch_turned_is_the_engine_s(T, d_in, d_h, d_out, hidden, truncation, seed) -> None:
     rng = np.random.default_rng(seed)
     params = RnnParams(*(rng.normal(size=s) for s in ((d_h, d_in), (d_h, d_h), (d_out, d_h), d_h, d_out, d_h)))
-    _, cache = rnn_forward(rng.normal(size=(T, d_in)), rng.normal(size=(T, d_out)), params, RnnSpec(hidden, truncation=truncation))
+    _, cache = rnn_forward(
+        rng.normal(size=(T, d_in)), rng.normal(size=(T, d_out)), params, RnnSpec(hidden, truncation=truncation)
+    )
     walked, engine = rnn.bptt(cache), rnn_backward(cache)
     for name in ("grad_U", "grad_W", "grad_V", "grad_b", "grad_c", "grad_h0"):
         assert_close(walked[name], getattr(engine, name), name)
@@ -70,7 +81,11 @@ TOLERANCE = Tolerance()
 
 
 def test_close_is_absolute_plus_relative_to_the_reference() -> None:
-    assert close(np.array([1.004, 1000.9, 1001.2]), np.array([1.0, 1000.0, 1000.0]), TOLERANCE).tolist() == [True, True, False]
+    assert close(np.array([1.004, 1000.9, 1001.2]), np.array([1.0, 1000.0, 1000.0]), TOLERANCE).tolist() == [
+        True,
+        True,
+        False,
+    ]
     assert close(np.array([0.0]), np.array([0.0]), Tolerance(0, 0)).tolist() == [True]
 
 
@@ -89,7 +104,9 @@ def test_a_mistake_matching_under_half_the_wrong_cells_is_not_offered() -> None:
     one_of_three = Candidate(_mistake("one"), None, np.array([[10.0, 2.0], [3.0, 7.0]]))
     two_of_three = Candidate(_mistake("two"), None, np.array([[10.0, 20.0], [3.0, 7.0]]))
     outcome = check_answer(answer, EXPECTED, [one_of_three, two_of_three], TOLERANCE)
-    assert [(d.mistake.id, d.explains_all, d.cells.tolist()) for d in outcome.diagnoses] == [("two", False, [[0, 0], [0, 1]])]
+    assert [(d.mistake.id, d.explains_all, d.cells.tolist()) for d in outcome.diagnoses] == [
+        ("two", False, [[0, 0], [0, 1]])
+    ]
 
 
 def test_a_mistake_giving_the_right_numbers_is_undetectable_and_a_right_answer_is_undiagnosed() -> None:

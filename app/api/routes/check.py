@@ -16,6 +16,7 @@ from ...engine.mistakes import Mistake, StageHint, activation, conv, pool, rnn
 from ...engine.pool import PoolSpec
 from ...engine.rnn import RnnParams, RnnSpec
 from ...settings import Settings, settings_dependency
+from .. import limits
 from ..responses import JSONBytes
 from ..results import RESULTS, Located, locate
 from ..schemas.activation import ActivationRequest
@@ -56,10 +57,20 @@ def solve_check(request: CheckRequest, settings: Settings) -> dict[str, Any]:
     expected = np.asarray(found.value, dtype=float)
     answer = request.answer
     if answer.shape != expected.shape:
-        raise InvalidInput("answer", _shape_message(answer.shape, expected.shape, request.result, request.kind, response))
+        raise InvalidInput(
+            "answer", _shape_message(answer.shape, expected.shape, request.result, request.kind, response)
+        )
     tolerance = Tolerance(request.tolerance.absolute, request.tolerance.relative)
-    with np.errstate(over="ignore", invalid="ignore"):
-        candidates = _candidates(MISTAKES[request.kind], problem, found, expected.shape)
+    work, omitted = WORK[request.kind](problem), None
+    if work > limits.MAX_DIAGNOSED_WORK:
+        candidates = []
+        omitted = (
+            f"the layer takes {work} multiply-adds, more than the {limits.MAX_DIAGNOSED_WORK} diagnosed: "
+            "mistakes are looked for in layers of a size computed by hand"
+        )
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            candidates = _candidates(MISTAKES[request.kind], problem, found, expected.shape)
     outcome = check_answer(answer, expected, candidates, tolerance)
     correct = int(outcome.correct.sum())
     return {
@@ -87,6 +98,7 @@ def solve_check(request: CheckRequest, settings: Settings) -> dict[str, Any]:
             }
             for d in outcome.diagnoses
         ],
+        "diagnoses_omitted": omitted,
         "undetectable": [
             {
                 "id": u.mistake.id,
@@ -120,10 +132,16 @@ def _stage(hint: StageHint) -> dict[str, str]:
     return {"page": hint.page, "stage": hint.stage, "field": hint.field}
 
 
-def _shape_message(got: tuple[int, ...], want: tuple[int, ...], result: str, kind: str, response: dict[str, Any]) -> str:
+def _shape_message(
+    got: tuple[int, ...], want: tuple[int, ...], result: str, kind: str, response: dict[str, Any]
+) -> str:
     """Both shapes, and which other result of this problem has the answer's shape (∂L/∂P for an uncropped ∂L/∂I)."""
     message = f"has shape {_shape(got)} but {result} has shape {_shape(want)}"
-    alike = [name for name in RESULTS[kind] if name != result and response[name] is not None and np.shape(response[name]) == got]
+    alike = [
+        name
+        for name in RESULTS[kind]
+        if name != result and response[name] is not None and np.shape(response[name]) == got
+    ]
     if alike:
         message += f" ({_shape(got)} is the shape of {', '.join(alike)})"
     return message
@@ -137,7 +155,12 @@ def _conv_problem(request: Conv2dRequest, settings: Settings) -> tuple[dict[str,
     response = solve_conv2d(request, settings)
     x = request.input[None] if request.input.ndim == 2 else request.input
     kernel = request.kernel[None, None] if request.kernel.ndim == 2 else request.kernel
-    spec = ConvSpec(as_pair(request.stride, "stride"), as_sides(request.padding), as_pair(request.dilation, "dilation"), request.mode)
+    spec = ConvSpec(
+        as_pair(request.stride, "stride"),
+        as_sides(request.padding),
+        as_pair(request.dilation, "dilation"),
+        request.mode,
+    )
     out_shape = (kernel.shape[0], response["output_size"]["h"]["out"], response["output_size"]["w"]["out"])
     problem = conv.ConvProblem(
         input=x,
@@ -162,7 +185,9 @@ def _pool_problem(request: PoolRequest, settings: Settings) -> tuple[dict[str, A
     return response, pool.PoolProblem(x, spec, np.reshape(response["grad_output"], out_shape))
 
 
-def _activation_problem(request: ActivationRequest, settings: Settings) -> tuple[dict[str, Any], activation.ActivationProblem]:
+def _activation_problem(
+    request: ActivationRequest, settings: Settings
+) -> tuple[dict[str, Any], activation.ActivationProblem]:
     response = solve_activation(request)
     spec = ActivationSpec(request.function, request.negative_slope, float(request.relu_grad_at_zero))
     return response, activation.ActivationProblem(request.input, spec, np.asarray(response["grad_output"], dtype=float))
@@ -195,4 +220,18 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
     "pool": pool.MISTAKES,
     "activation": activation.MISTAKES,
     "rnn": rnn.MISTAKES,
+}
+
+
+def _conv_work(p: conv.ConvProblem) -> int:
+    """Multiply-adds of one full convolution over the padded input: C_out·C_in·k_h·k_w·H_p·W_p."""
+    top, bottom, left, right = p.spec.padding
+    return p.kernel.size * (p.input.shape[1] + top + bottom) * (p.input.shape[2] + left + right)
+
+
+WORK: dict[str, Callable[[Any], int]] = {
+    "conv": _conv_work,
+    "pool": lambda p: p.grad_output.size * p.spec.size[0] * p.spec.size[1],
+    "activation": lambda p: p.input.size,
+    "rnn": lambda p: p.x.shape[0] * p.params.W.shape[0] * (p.x.shape[1] + p.params.W.shape[0] + p.y.shape[1]),
 }

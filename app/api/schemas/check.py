@@ -23,7 +23,7 @@ PROBLEMS: dict[str, type[StrictModel]] = {
     "rnn": RnnRequest,
 }
 
-S = limits.MAX_SIDE
+S = limits.MAX_SIDE + 2 * limits.MAX_PADDING  # a padded input, or its gradient ∂L/∂P
 Answer = NumberOrArray(
     {
         1: (limits.MAX_VECTOR,),
@@ -73,7 +73,9 @@ class Tolerance(StrictModel):
 class CheckRequest(StrictModel):
     """A problem, which of its results the learner computed, and their numbers."""
 
-    kind: Kind = Field(description="Which endpoint's body `problem` is: `conv` (/api/v1/conv2d), `pool`, `activation`, `rnn`.")
+    kind: Kind = Field(
+        description="Which endpoint's body `problem` is: `conv` (/api/v1/conv2d), `pool`, `activation`, `rnn`."
+    )
     problem: Problem = Field(description="Exactly the body of that endpoint, validated as it validates it.")
     result: str = Field(
         max_length=64,
@@ -83,7 +85,9 @@ class CheckRequest(StrictModel):
         "`grad_h0`, or `steps[i].grad_h` and the other per-step vectors for step i, 0-based (rnn).",
         examples=["grad_input"],
     )
-    answer: Answer = Field(description="The learner's numbers, nested as the response nests the result (a plain matrix for a plain problem).")
+    answer: Answer = Field(
+        description="The learner's numbers, nested as the response nests the result (plain for a plain problem)."
+    )
     tolerance: Tolerance = Field(default_factory=Tolerance, description="How close counts as right.")
 
     model_config = {"json_schema_extra": {"examples": [UNROTATED]}}
@@ -96,7 +100,10 @@ class CheckRequest(StrictModel):
             raise PydanticCustomError(
                 "invalid_value",
                 "{field}: {message}",
-                {"field": "result", "message": f"{value!r} is not a result of kind {kind}; choose one of {valid_results(kind)}"},
+                {
+                    "field": "result",
+                    "message": f"{value!r} is not a result of kind {kind}; choose one of {valid_results(kind)}",
+                },
             )
         return value
 
@@ -106,10 +113,12 @@ class Stage(BaseModel):
 
     page: str = Field(description="`/conv`, `/pool`, `/activation` or `/rnn`.")
     stage: str = Field(
-        description="/conv: `forward`, `grad_output`, `grad_kernel`, `grad_input`, `update` (its five stages in order); "
+        description="/conv: `forward`, `grad_output`, `grad_kernel`, `grad_input`, `update` (its five stages); "
         "/pool and /activation: `forward`, `backward`; /rnn: `forward`, `backward` (through time), `weights`."
     )
-    field: str = Field(description="The field of the layer's response drawn there; `steps[].x` is field x of every step.")
+    field: str = Field(
+        description="The field of the layer's response drawn there; `steps[].x` is field x of every step."
+    )
 
 
 class DiagnosisOut(BaseModel):
@@ -120,9 +129,11 @@ class DiagnosisOut(BaseModel):
     explanation: str = Field(description="One sentence for the learner, citing the chapter.")
     detail: Optional[str] = Field(description="What exactly was done, for a mistake made in one of several ways.")
     explains: Literal["all", "some"] = Field(
-        description="`all`: the answer is this mistake's result in every cell. `some`: only the `cells` listed match it."
+        description="`all`: the answer is this mistake's result in every cell; `some`: only the `cells` listed match it."
     )
-    cells: list[list[int]] = Field(description="The wrong cells this mistake reproduces, 0-based, nested as the result.")
+    cells: list[list[int]] = Field(
+        description="The wrong cells this mistake reproduces, 0-based, nested as the result."
+    )
     mistaken: Nested = Field(description="The whole result this mistake gives, nested as `expected`.")
     stage: Stage = Field(description="The stage that shows the right way.")
 
@@ -159,6 +170,9 @@ class CheckResponse(BaseModel):
     diagnoses: list[DiagnosisOut] = Field(
         description="Empty for a right answer, and when no known mistake reproduces a wrong cell. Those that explain "
         "the whole answer come first; when one does, the merely consistent ones are left out."
+    )
+    diagnoses_omitted: Optional[str] = Field(
+        description="Why no mistake was looked for: a layer far larger than anyone computes by hand."
     )
     undetectable: list[UndetectableOut] = Field(
         description="Known mistakes for this result that give the right numbers in this problem (one entry per way "

@@ -95,7 +95,9 @@ def kernel_flipped_one_way(p: ConvProblem) -> list[Variant]:
     rows_only = _with_kernel(p, p.kernel[..., :, ::-1], _ROTATION_RESULTS)[0]
     columns_only = _with_kernel(p, p.kernel[..., ::-1, :], _ROTATION_RESULTS)[0]
     return [
-        Variant(rows_only.results, "You reversed the order of the rows (turned the kernel upside down) but not the columns."),
+        Variant(
+            rows_only.results, "You reversed the order of the rows (turned the kernel upside down) but not the columns."
+        ),
         Variant(columns_only.results, "You reversed the order of the columns (mirrored the kernel) but not the rows."),
     ]
 
@@ -129,7 +131,14 @@ def stride_not_upsampled(p: ConvProblem) -> list[Variant]:
     squeezed = np.zeros((c_out, n_h + p_h - effective_size(k_h, d_h) + 1, n_w + p_w - effective_size(k_w, d_w) + 1))
     squeezed[:, :out_h, :out_w] = p.grad_output
     results = conv_results(p.input, p.kernel, p.bias, stride_one, squeezed, p.learning_rate)
-    names = ("upsampled_grad", "padded_upsampled_grad", "grad_kernel", "grad_padded_input", "grad_input", "updated_kernel")
+    names = (
+        "upsampled_grad",
+        "padded_upsampled_grad",
+        "grad_kernel",
+        "grad_padded_input",
+        "grad_input",
+        "updated_kernel",
+    )
     return [Variant(only(results, names))]
 
 
@@ -167,7 +176,11 @@ def padding_wrong_side(p: ConvProblem) -> list[Variant]:
     tried = {p.spec.padding, (0, p_h, 0, p_w)}  # the right padding, and padding_ignored's
     variants = []
     for sides, detail in (
-        ((bottom, top, right, left), f"You padded {_rows_cols(bottom, right)} at the top/left and {_rows_cols(top, left)} at the bottom/right: the other way round."),
+        (
+            (bottom, top, right, left),
+            f"You padded {_rows_cols(bottom, right)} at the top/left and {_rows_cols(top, left)} at the "
+            "bottom/right: the other way round.",
+        ),
         ((p_h, 0, p_w, 0), "You put all the padding at the top and left."),
     ):
         if sides not in tried:
@@ -188,7 +201,11 @@ def crop_wrong_side(p: ConvProblem) -> list[Variant]:
     variants = []
     for offset, detail in (
         ((0, 0), "You kept the top-left corner of ∂L/∂P: the padding was cut from the bottom and right only."),
-        ((bottom, right), f"You cut {_rows_cols(bottom, right)} from the top/left and {_rows_cols(top, left)} from the bottom/right: the other way round."),
+        (
+            (bottom, right),
+            f"You cut {_rows_cols(bottom, right)} from the top/left and {_rows_cols(top, left)} from the "
+            "bottom/right: the other way round.",
+        ),
         ((p_h, p_w), "You kept the bottom-right corner of ∂L/∂P: the padding was cut from the top and left only."),
     ):
         if offset not in tried:
@@ -212,18 +229,28 @@ def channels_not_summed(p: ConvProblem) -> list[Variant]:
             variants.append(Variant({"output": part["output"]}, f"Your O is what input channel {ci + 1} alone gives."))
     if c_out > 1:
         for co in range(c_out):
-            one_kernel = np.zeros_like(p.grad_output)
-            one_kernel[co] = p.grad_output[co]
-            part = conv_results(p.input, p.kernel, p.bias, p.spec, one_kernel, None)
+            kept = slice(co, co + 1)
+            part = conv_results(p.input, p.kernel[kept], None, p.spec, p.grad_output[kept], None)
             variants.append(
-                Variant(only(part, ("grad_padded_input", "grad_input")), f"Your numbers are what kernel {co + 1} alone sends back.")
+                Variant(
+                    only(part, ("grad_padded_input", "grad_input")),
+                    f"Your numbers are what kernel {co + 1} alone sends back.",
+                )
             )
     return variants
 
 
 _LOSS_SCALED = (
-    "loss", "grad_output", "upsampled_grad", "padded_upsampled_grad", "grad_kernel", "grad_bias",
-    "grad_padded_input", "grad_input", "updated_kernel", "updated_bias",
+    "loss",
+    "grad_output",
+    "upsampled_grad",
+    "padded_upsampled_grad",
+    "grad_kernel",
+    "grad_bias",
+    "grad_padded_input",
+    "grad_input",
+    "updated_kernel",
+    "updated_bias",
 )
 
 

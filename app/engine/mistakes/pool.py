@@ -103,7 +103,9 @@ def overlaps_not_accumulated(p: PoolProblem) -> list[Variant]:
     shares = p.grad_output[..., None, None] * cache.weights
     _, out_h, out_w = p.grad_output.shape
     order = np.arange(out_h * out_w, dtype=float).reshape(1, out_h, out_w, 1, 1)
-    taps = [(u, v, np.s_[:, u : u + s_h * out_h : s_h, v : v + s_w * out_w : s_w]) for u in range(k_h) for v in range(k_w)]
+    taps = [
+        (u, v, np.s_[:, u : u + s_h * out_h : s_h, v : v + s_w * out_w : s_w]) for u in range(k_h) for v in range(k_w)
+    ]
     variants = []
     for sign, which in ((1.0, "last"), (-1.0, "first")):
         rank = np.where(cache.weights > 0, sign * order, -np.inf)

@@ -74,7 +74,13 @@ def _cache(p: RnnProblem) -> RnnCache:
 
 
 _THROUGH_TIME = (
-    "grad_U", "grad_W", "grad_b", "grad_h0", "steps.grad_h_from_next", "steps.grad_h", "steps.grad_a",
+    "grad_U",
+    "grad_W",
+    "grad_b",
+    "grad_h0",
+    "steps.grad_h_from_next",
+    "steps.grad_h",
+    "steps.grad_a",
 )
 
 
@@ -102,8 +108,20 @@ def previous_state_confused(p: RnnProblem) -> list[Variant]:
     return [Variant(only(bptt(_cache(p), previous_state=False), ("grad_W",)))]
 
 
-_SCALED = ("loss", "grad_U", "grad_W", "grad_V", "grad_b", "grad_c", "grad_h0", "steps.loss", "steps.grad_o",
-           "steps.grad_h_from_next", "steps.grad_h", "steps.grad_a")
+_SCALED = (
+    "loss",
+    "grad_U",
+    "grad_W",
+    "grad_V",
+    "grad_b",
+    "grad_c",
+    "grad_h0",
+    "steps.loss",
+    "steps.grad_o",
+    "steps.grad_h_from_next",
+    "steps.grad_h",
+    "steps.grad_a",
+)
 
 
 def sum_instead_of_mean(p: RnnProblem) -> list[Variant]:
@@ -196,4 +214,3 @@ MISTAKES: tuple[Mistake[RnnProblem], ...] = (
         mean_instead_of_sum,
     ),
 )
-
