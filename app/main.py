@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from . import __version__
 from .api.errors import install_error_handlers
 from .api.middleware import BodyLimit, SecurityHeaders
-from .api.routes import activation, check, conv, health, network, pages, pool, rnn
+from .api.routes import activation, check, conv, exercise, health, network, pages, pool, rnn
 from .api.routes.docs import install_docs
 from .settings import get_settings
 
@@ -37,7 +37,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="Backprop Explorer", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None
     )
-    for module in (health, conv, rnn, activation, pool, network, check, pages):
+    for module in (health, conv, rnn, activation, pool, network, check, exercise, pages):
         app.include_router(module.router)
     app.state.templates = Jinja2Templates(directory=asset_dir("templates"))
     app.state.templates.env.globals["nav"] = pages.NAV
