@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from app.api.problems import solve
 from app.api.results import locate
-from app.api.routes.check import SOLVERS, solve_check
+from app.api.routes.check import solve_check
 from app.api.schemas.check import PROBLEMS, CheckRequest
 from app.settings import get_settings
 
@@ -42,7 +43,7 @@ def assert_named(kind: str, problem: dict[str, Any], result: str, wrong: np.ndar
 
 def assert_right_and_noise_undiagnosed(kind: str, problem: dict[str, Any], result: str, seed: int) -> None:
     """The right answer gets no diagnosis; nor does it with unrelated noise added to some cells."""
-    response, _ = SOLVERS[kind](PROBLEMS[kind].model_validate(problem), get_settings())
+    response, _ = solve(kind, PROBLEMS[kind].model_validate(problem), get_settings())
     expected = np.asarray(locate(kind, result, response).value, dtype=float)
     right = check(kind, problem, result, expected)
     assert right["all_correct"] and right["diagnoses"] == [], right["diagnoses"]

@@ -11,12 +11,12 @@ from ...engine.exercises import Options, Ranges
 from ...engine.exercises.sheet import DEFAULT_RANGES, ranges_for, worksheet
 from ...settings import Settings, settings_dependency
 from .. import limits
+from ..problems import solve
 from ..responses import JSONBytes
 from ..results import locate
 from ..schemas.check import PROBLEMS
 from ..schemas.common import ERROR_RESPONSES
 from ..schemas.exercise import APPLIES, ExerciseQuery, ExerciseResponse
-from .check import SOLVERS
 
 router = APIRouter(prefix="/api/v1", tags=["exercises"])
 
@@ -45,7 +45,7 @@ def solve_exercise(query: ExerciseQuery, settings: Settings) -> dict[str, Any]:
     sheet = worksheet(query.kind, query.seed, query.first, query.count, ranges, query.difficulty, options)
     exercises = []
     for index, drawn in enumerate(sheet, start=query.first):
-        response, _ = SOLVERS[query.kind](PROBLEMS[query.kind].model_validate(drawn.problem), settings)
+        response, _ = solve(query.kind, PROBLEMS[query.kind].model_validate(drawn.problem), settings)
         exercises.append(
             {
                 "index": index,
