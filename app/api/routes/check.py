@@ -124,16 +124,16 @@ def _shape_message(
     got: tuple[int, ...], want: tuple[int, ...], result: str, kind: str, response: dict[str, Any]
 ) -> str:
     """Both shapes, and which other result of this problem has the answer's shape (∂L/∂P for an uncropped ∂L/∂I)."""
-    message = f"has shape {_shape(got)} but {result} has shape {_shape(want)}"
+    message = f"{_has(got)} but {result} {_has(want)}"
     alike = [
         name
         for name in RESULTS[kind]
         if name != result and response[name] is not None and np.shape(response[name]) == got
     ]
-    if alike:
-        message += f" ({_shape(got)} is the shape of {', '.join(alike)})"
+    if alike and got:
+        message += f" ({shape_text(got)} is the shape of {', '.join(alike)})"
     return message
 
 
-def _shape(shape: tuple[int, ...]) -> str:
-    return shape_text(shape) if shape else "a single number"
+def _has(shape: tuple[int, ...]) -> str:
+    return f"has shape {shape_text(shape)}" if shape else "is a single number"
