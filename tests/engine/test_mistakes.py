@@ -22,8 +22,9 @@ def conv_problems(draw: st.DrawFn) -> ConvProblem:
     c_in, c_out, k_h, k_w = (draw(st.integers(1, 3)) for _ in range(4))
     d_h, d_w, s_h, s_w = (draw(st.integers(1, 3)) for _ in range(4))
     padding = tuple(draw(st.integers(0, 2)) for _ in range(4))
-    n_h = draw(st.integers(max(1, effective_size(k_h, d_h) - padding[0] - padding[1]), 6))
-    n_w = draw(st.integers(max(1, effective_size(k_w, d_w) - padding[2] - padding[3]), 6))
+    min_h = max(1, effective_size(k_h, d_h) - padding[0] - padding[1])
+    min_w = max(1, effective_size(k_w, d_w) - padding[2] - padding[3])
+    n_h, n_w = draw(st.integers(min_h, min_h + 4)), draw(st.integers(min_w, min_w + 4))
     spec = ConvSpec((s_h, s_w), padding, (d_h, d_w), draw(st.sampled_from(["cross_correlation", "convolution"])))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     x, kernel, bias = (
