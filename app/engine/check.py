@@ -6,8 +6,9 @@ wrong. The same tolerance decides whether a known mistake reproduces a wrong cel
 whether a mistake can be seen at all in this problem.
 
 A diagnosis is offered only for a mistake whose result differs from the right one here, and
-only when it reproduces at least half of the wrong cells (fewer is as likely a coincidence,
-a stray 0 where the mistake also gives 0). It *explains* the answer when the answer is the
+only when it reproduces at least half of the wrong cells, and more cells than the answer has
+right where the mistake would have changed them: one stray number that happens to match is
+a coincidence, not evidence. It *explains* the answer when the answer is the
 mistake's result in every cell; otherwise the answer is only *consistent* with it in the
 cells listed. When some mistake explains the answer, the merely consistent ones are dropped.
 """
@@ -77,10 +78,12 @@ def check_answer(
         best = None
         for variant in visible:
             explained = wrong & close(answer, variant.value, tolerance)
-            if not explained.any() or 2 * int(explained.sum()) < int(wrong.sum()):
+            contradicted = correct & ~close(variant.value, expected, tolerance)
+            supported = int(explained.sum())
+            if not supported or 2 * supported < int(wrong.sum()) or supported <= int(contradicted.sum()):
                 continue
             explains_all = bool(close(answer, variant.value, tolerance).all())
-            rank = (not explains_all, -int(explained.sum()), order)
+            rank = (not explains_all, -supported, order)
             if best is None or rank < best[0]:
                 diagnosis = Diagnosis(
                     variant.mistake, variant.detail, np.argwhere(explained), explains_all, variant.value

@@ -13,10 +13,10 @@ from app.api.schemas.check import PROBLEMS, CheckRequest
 from app.settings import get_settings
 
 
-def check(kind: str, problem: dict[str, Any], result: str, answer: Any) -> dict[str, Any]:
+def check(kind: str, problem: dict[str, Any], result: str, answer: Any, **tolerance: float) -> dict[str, Any]:
     """The /api/v1/check response body, without the HTTP round trip."""
-    answer = np.asarray(answer, dtype=float).tolist()
-    request = CheckRequest.model_validate({"kind": kind, "problem": problem, "result": result, "answer": answer})
+    body = {"kind": kind, "problem": problem, "result": result, "answer": np.asarray(answer, dtype=float).tolist()}
+    request = CheckRequest.model_validate({**body, "tolerance": tolerance})
     return solve_check(request, get_settings())
 
 
@@ -36,18 +36,24 @@ def assert_named(kind: str, problem: dict[str, Any], result: str, wrong: np.ndar
     )
     diagnosis = next(d for d in body["diagnoses"] if d["id"] == mistake)
     assert len(diagnosis["cells"]) == body["counts"]["wrong"]
-    np.testing.assert_allclose(
-        diagnosis["mistaken"], np.asarray(wrong, dtype=float).reshape(np.shape(body["expected"])), atol=1e-9
-    )
+    tolerance = body["tolerance"]  # "explains all": the answer is the mistake's result, within the tolerance
+    mistaken, answer = np.asarray(diagnosis["mistaken"]), np.asarray(wrong, dtype=float).reshape(body["shape"])
+    np.testing.assert_allclose(answer, mistaken, rtol=tolerance["relative"], atol=tolerance["absolute"])
 
 
 def assert_right_and_noise_undiagnosed(kind: str, problem: dict[str, Any], result: str, seed: int) -> None:
-    """The right answer gets no diagnosis; nor does it with unrelated noise added to some cells."""
+    """The right answer gets no diagnosis; nor does it with unrelated noise added to some cells.
+
+    Unrelated: ±(1 to 3 + 0.4137), which no mistake's whole numbers, halves, quarters or ninths can
+    differ by, checked at a tight tolerance — at two decimals, noise on a problem of real numbers can
+    land on a mistake's number by chance.
+    """
     response, _ = solve(kind, PROBLEMS[kind].model_validate(problem), get_settings())
     expected = np.asarray(locate(kind, result, response).value, dtype=float)
     right = check(kind, problem, result, expected)
     assert right["all_correct"] and right["diagnoses"] == [], right["diagnoses"]
     rng = np.random.default_rng(seed)
-    offsets = rng.uniform(0.3, 3.0, expected.shape) * rng.choice([-1, 1], expected.shape) + 0.0123
-    noisy = check(kind, problem, result, expected + np.where(rng.random(expected.shape) < 0.5, offsets, 0.0))
+    offsets = (rng.integers(1, 4, expected.shape) + 0.4137) * rng.choice([-1, 1], expected.shape)
+    noise = np.where(rng.random(expected.shape) < 0.5, offsets, 0.0)
+    noisy = check(kind, problem, result, expected + noise, absolute=1e-9, relative=1e-9)
     assert noisy["diagnoses"] == [], [(d["id"], d["cells"]) for d in noisy["diagnoses"]]

@@ -116,3 +116,10 @@ def test_a_mistake_giving_the_right_numbers_is_undetectable_and_a_right_answer_i
     outcome = check_answer(EXPECTED.copy(), EXPECTED, [same, other], TOLERANCE)
     assert outcome.diagnoses == [] and outcome.correct.all()
     assert [(u.mistake.id, u.detail) for u in outcome.undetectable] == [("same", "one way")]
+
+
+def test_a_mistake_the_answer_mostly_contradicts_is_not_offered() -> None:
+    answer = np.array([[1.0, 2.0], [3.0, 9.0]])  # one slip, which the mistake happens to give too
+    everywhere = Candidate(_mistake("everywhere"), None, np.array([[5.0, 6.0], [7.0, 9.0]]))
+    outcome = check_answer(answer, EXPECTED, [everywhere], TOLERANCE)
+    assert outcome.diagnoses == [] and outcome.correct.sum() == 3
