@@ -10,11 +10,11 @@ from fastapi.templating import Jinja2Templates
 
 from . import __version__
 from .api.errors import install_error_handlers
+from .api import observability
 from .api.middleware import ApiCors, BodyLimit, SecurityHeaders
 from .api.observability import Observability, configure_access_log
+from .api.routes import activation, check, conv, exercise, health, network, pages, pool, rnn
 from .api.static_files import mount_static
-from .api import observability
-from .api.routes import activation, conv, health, network, pages, pool, rnn
 from .api.routes.docs import install_docs
 from .settings import get_settings
 
@@ -40,7 +40,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="Backprop Explorer", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None
     )
-    for module in (health, observability, conv, rnn, activation, pool, network, pages):
+    for module in (health, observability, conv, rnn, activation, pool, network, check, exercise, pages):
         app.include_router(module.router)
     app.state.templates = Jinja2Templates(directory=asset_dir("templates"))
     app.state.templates.env.globals["nav"] = pages.NAV

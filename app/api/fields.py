@@ -198,6 +198,19 @@ def WholeNumber(minimum: int, maximum: int, meaning: str) -> Any:
     return Annotated[int, PlainValidator(validate), WithJsonSchema(json_schema)]
 
 
+def _number(value: Any, field: str, expected: str) -> float:
+    """A JSON number as a finite float; an integer too large for float64 is refused, not an OverflowError."""
+    kind = type(value)
+    if kind is not float and kind is not int:
+        raise _fail(field, f"expected {expected}, got {_kind(value)}")
+    if kind is int and abs(value) > 1.7976931348623157e308:
+        raise _fail(field, "the number overflows float64")
+    number = float(value)
+    if not math.isfinite(number):
+        raise _fail(field, f"{value!r} is not a finite number")
+    return number
+
+
 def NumberOrList(max_items: int) -> Any:
     """A number, or a list of numbers (a bias: one number per kernel)."""
 
@@ -205,14 +218,21 @@ def NumberOrList(max_items: int) -> Any:
         field = info.field_name or "value"
         if isinstance(value, list):
             return parse_array(value, field, (1,), {1: (max_items,)})
-        kind = type(value)
-        if kind is not float and kind is not int:
-            raise _fail(field, f"expected a number or a list of numbers, got {_kind(value)}")
-        number = float(value)
-        if not math.isfinite(number):
-            raise _fail(field, f"{value!r} is not a finite number")
-        return number
+        return _number(value, field, "a number or a list of numbers")
 
     item = {"type": "number"}
     json_schema = {"anyOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": max_items}]}
     return Annotated[Any, PlainValidator(validate), WithJsonSchema(json_schema)]
+
+
+def NumberOrArray(max_shape: dict[int, tuple[int, ...]]) -> Any:
+    """A number, or nested lists of numbers 1 to 4 deep: a result of any layer, as a learner writes it down."""
+
+    def validate(value: Any, info: ValidationInfo) -> np.ndarray:
+        field = info.field_name or "value"
+        if isinstance(value, list):
+            return parse_array(value, field, (1, 2, 3, 4), max_shape)
+        return np.array(_number(value, field, "a number or nested lists of numbers"))
+
+    json_schema = {"anyOf": [{"type": "number"}, *(_schema(n, max_shape[n]) for n in (1, 2, 3, 4))]}
+    return Annotated[np.ndarray, PlainValidator(validate), WithJsonSchema(json_schema)]

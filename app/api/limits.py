@@ -23,3 +23,19 @@ MAX_LAYERS = 12
 MAX_TRAINING_STEPS = 200  # SGD steps of a network
 MAX_NETWORK_WORK = 1_000_000_000  # multiply-adds per request: steps × the chain's cost per step (≈ 1 s at most on 2 cores)
 MAX_RECORD_NUMBERS = 500_000  # numbers in a network's first-step record (≈ 10 MB of JSON)
+MAX_EXERCISES = 20  # exercises on one worksheet (one request)
+MAX_SEED = 2**53 - 1  # the largest whole number a browser holds exactly
+# Exercises are computed by hand: each range a worksheet may ask for, (lowest, highest).
+EXERCISE_BOUNDS = {
+    "input": (1, 8),  # rows or columns of the input
+    "window": (1, 4),  # side of the kernel or pooling window
+    "stride": (1, 3),
+    "padding": (0, 2),
+    "channels": (1, 3),
+    "kernels": (1, 3),
+    "steps": (1, 5),  # T of an RNN
+    "hidden": (1, 3),  # d_h of an RNN
+}
+# Diagnosing a checked answer recomputes the layer once per known mistake; past this many multiply-adds
+# (far beyond what anyone computes by hand) the answer is marked but not diagnosed.
+MAX_DIAGNOSED_WORK = 100_000

@@ -1,0 +1,125 @@
+"""A layer's problem solved as its own endpoint solves it, and read the way the engine's mistakes read it.
+
+`/api/v1/check` and `/api/v1/exercise` take the body of another endpoint. `solve` runs that
+endpoint's own solver, so the expected numbers and their nesting are exactly its response,
+and hands back the same layer in the canonical shapes the mistakes of
+:mod:`app.engine.mistakes` take.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..engine.activation import ActivationSpec
+from ..engine.conv import ConvSpec
+from ..engine.geometry import as_pair, as_sides
+from ..engine.mistakes import Mistake, activation, conv, pool, rnn
+from ..engine.pool import PoolSpec
+from ..engine.rnn import RnnParams, RnnSpec
+from ..settings import Settings
+from .routes.activation import solve_activation
+from .routes.conv import solve_conv2d
+from .routes.pool import solve_pool
+from .routes.rnn import solve_rnn
+from .schemas.activation import ActivationRequest
+from .schemas.conv import Conv2dRequest
+from .schemas.pool import PoolRequest
+from .schemas.rnn import RnnRequest
+
+
+def _conv_problem(request: Conv2dRequest, settings: Settings) -> tuple[dict[str, Any], conv.ConvProblem]:
+    response = solve_conv2d(request, settings)
+    x = request.input[None] if request.input.ndim == 2 else request.input
+    kernel = request.kernel[None, None] if request.kernel.ndim == 2 else request.kernel
+    spec = ConvSpec(
+        as_pair(request.stride, "stride"),
+        as_sides(request.padding),
+        as_pair(request.dilation, "dilation"),
+        request.mode,
+    )
+    out_shape = (kernel.shape[0], response["output_size"]["h"]["out"], response["output_size"]["w"]["out"])
+    problem = conv.ConvProblem(
+        input=x,
+        kernel=kernel,
+        bias=None if request.bias is None else np.atleast_1d(np.asarray(request.bias, dtype=float)),
+        spec=spec,
+        grad_output=np.reshape(response["grad_output"], out_shape),
+        loss=request.loss if request.target is not None else None,
+        loss_value=response["loss"],
+        learning_rate=request.learning_rate,
+    )
+    return response, problem
+
+
+def _pool_problem(request: PoolRequest, settings: Settings) -> tuple[dict[str, Any], pool.PoolProblem]:
+    response = solve_pool(request)
+    x = request.input[None] if request.input.ndim == 2 else request.input
+    size = as_pair(request.size, "size")
+    stride = size if request.stride is None else as_pair(request.stride, "stride")
+    spec = PoolSpec(request.mode, size, stride, as_sides(request.padding), request.ties)
+    out_shape = (x.shape[0], response["output_size"]["h"]["out"], response["output_size"]["w"]["out"])
+    return response, pool.PoolProblem(x, spec, np.reshape(response["grad_output"], out_shape))
+
+
+def _activation_problem(
+    request: ActivationRequest, settings: Settings
+) -> tuple[dict[str, Any], activation.ActivationProblem]:
+    response = solve_activation(request)
+    spec = ActivationSpec(request.function, request.negative_slope, float(request.relu_grad_at_zero))
+    return response, activation.ActivationProblem(request.input, spec, np.asarray(response["grad_output"], dtype=float))
+
+
+def _rnn_problem(request: RnnRequest, settings: Settings) -> tuple[dict[str, Any], rnn.RnnProblem]:
+    response = solve_rnn(request)
+    d_h, d_out = request.U.shape[0], request.V.shape[0]
+    params = RnnParams(
+        U=request.U,
+        W=request.W,
+        V=request.V,
+        b=np.zeros(d_h) if request.b is None else request.b,
+        c=np.zeros(d_out) if request.c is None else request.c,
+        h0=np.zeros(d_h) if request.h0 is None else request.h0,
+    )
+    spec = RnnSpec(request.hidden_activation, request.output_activation, request.loss, request.truncation)
+    return response, rnn.RnnProblem(request.x, request.y, params, spec)
+
+
+_SOLVERS: dict[str, Callable[[Any, Settings], tuple[dict[str, Any], Any]]] = {
+    "conv": _conv_problem,
+    "pool": _pool_problem,
+    "activation": _activation_problem,
+    "rnn": _rnn_problem,
+}
+
+MISTAKES: dict[str, tuple[Mistake, ...]] = {
+    "conv": conv.MISTAKES,
+    "pool": pool.MISTAKES,
+    "activation": activation.MISTAKES,
+    "rnn": rnn.MISTAKES,
+}
+
+
+def _conv_work(p: conv.ConvProblem) -> int:
+    """Multiply-adds of one full convolution over the padded input: C_out·C_in·k_h·k_w·H_p·W_p."""
+    top, bottom, left, right = p.spec.padding
+    return p.kernel.size * (p.input.shape[1] + top + bottom) * (p.input.shape[2] + left + right)
+
+
+_WORK: dict[str, Callable[[Any], int]] = {
+    "conv": _conv_work,
+    "pool": lambda p: p.grad_output.size * p.spec.size[0] * p.spec.size[1],
+    "activation": lambda p: p.input.size,
+    "rnn": lambda p: p.x.shape[0] * p.params.W.shape[0] * (p.x.shape[1] + p.params.W.shape[0] + p.y.shape[1]),
+}
+
+
+def solve(kind: str, request: Any, settings: Settings) -> tuple[dict[str, Any], Any]:
+    """The endpoint's response body for `request`, and the layer as the mistakes take it."""
+    return _SOLVERS[kind](request, settings)
+
+
+def diagnosis_work(kind: str, problem: Any) -> int:
+    """Multiply-adds of one pass of the layer, which every known mistake recomputes."""
+    return _WORK[kind](problem)

@@ -1,0 +1,139 @@
+"""``POST /api/v1/check``: a learner's hand-computed result marked cell by cell, with the likely mistake."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from fastapi import APIRouter, Depends
+
+from ...engine.check import Candidate, Tolerance, check_answer
+from ...engine.errors import InvalidInput, shape_text
+from ...engine.mistakes import Mistake, StageHint
+from ...settings import Settings, settings_dependency
+from .. import limits
+from ..problems import MISTAKES, diagnosis_work, solve
+from ..responses import JSONBytes
+from ..results import RESULTS, Located, locate
+from ..schemas.check import CheckRequest, CheckResponse
+from ..schemas.common import ERROR_RESPONSES
+
+router = APIRouter(prefix="/api/v1", tags=["check my answer"])
+
+
+@router.post(
+    "/check",
+    response_model=CheckResponse,
+    response_class=JSONBytes,
+    responses=ERROR_RESPONSES,
+    summary="Check a hand-computed result: per-cell marking and the likely mistake",
+)
+def check(request: CheckRequest, settings: Settings = Depends(settings_dependency)) -> JSONBytes:
+    """Solves `problem` as its own endpoint would, marks each cell of `answer` against the chosen `result`,
+    and names the known mistakes (an unrotated kernel, a skipped stride upsampling, a max-pooling gradient
+    sent to every cell, BPTT without Wᵀ∂L/∂aᵗ⁺¹ …) whose own result reproduces the wrong cells."""
+    return JSONBytes(solve_check(request, settings))
+
+
+def solve_check(request: CheckRequest, settings: Settings) -> dict[str, Any]:
+    """The response body for `request`."""
+    try:
+        response, problem = solve(request.kind, request.problem, settings)
+    except InvalidInput as error:
+        raise InvalidInput(f"problem.{error.field}", error.message) from None
+    found = locate(request.kind, request.result, response)
+    expected = np.asarray(found.value, dtype=float)
+    answer = request.answer
+    if answer.shape != expected.shape:
+        raise InvalidInput(
+            "answer", _shape_message(answer.shape, expected.shape, request.result, request.kind, response)
+        )
+    tolerance = Tolerance(request.tolerance.absolute, request.tolerance.relative)
+    work, omitted = diagnosis_work(request.kind, problem), None
+    if work > limits.MAX_DIAGNOSED_WORK:
+        candidates = []
+        omitted = (
+            f"the layer takes {work} multiply-adds, more than the {limits.MAX_DIAGNOSED_WORK} diagnosed: "
+            "mistakes are looked for in layers of a size computed by hand"
+        )
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            candidates = _candidates(MISTAKES[request.kind], problem, found, expected.shape)
+    outcome = check_answer(answer, expected, candidates, tolerance)
+    correct = int(outcome.correct.sum())
+    return {
+        "kind": request.kind,
+        "result": request.result,
+        "symbol": found.info.symbol,
+        "stage": _stage(found.info.stage),
+        "shape": list(expected.shape),
+        "expected": found.value,
+        "correct": outcome.correct.tolist(),
+        "difference": outcome.difference.tolist(),
+        "counts": {"cells": int(expected.size), "correct": correct, "wrong": int(expected.size) - correct},
+        "all_correct": correct == expected.size,
+        "tolerance": {"absolute": tolerance.absolute, "relative": tolerance.relative},
+        "diagnoses": [
+            {
+                "id": d.mistake.id,
+                "title": d.mistake.title,
+                "explanation": d.mistake.explanation,
+                "detail": d.detail,
+                "explains": "all" if d.explains_all else "some",
+                "cells": d.cells.tolist(),
+                "mistaken": d.value.tolist(),
+                "stage": _stage(d.mistake.stage_for(found.key)),
+            }
+            for d in outcome.diagnoses
+        ],
+        "diagnoses_omitted": omitted,
+        "undetectable": [
+            {
+                "id": u.mistake.id,
+                "title": u.mistake.title,
+                "detail": u.detail,
+                "reason": f"It gives the same {found.info.symbol} as the right way here, as it does "
+                f"{u.mistake.same_when}, so this answer cannot show whether it was made.",
+            }
+            for u in outcome.undetectable
+        ],
+    }
+
+
+def _candidates(mistakes: tuple[Mistake, ...], problem: Any, found: Located, shape: tuple[int, ...]) -> list[Candidate]:
+    """Every variant of every mistake that changes this result, in the result's nesting."""
+    candidates = []
+    for mistake in mistakes:
+        if found.key not in mistake.results:
+            continue
+        for variant in mistake.compute(problem):
+            value = variant.results.get(found.key)
+            if value is None:
+                continue
+            if found.step is not None:
+                value = value[found.step]
+            candidates.append(Candidate(mistake, variant.detail, np.reshape(value, shape)))
+    return candidates
+
+
+def _stage(hint: StageHint) -> dict[str, str]:
+    return {"page": hint.page, "stage": hint.stage, "field": hint.field}
+
+
+def _shape_message(
+    got: tuple[int, ...], want: tuple[int, ...], result: str, kind: str, response: dict[str, Any]
+) -> str:
+    """Both shapes, and which other result of this problem has the answer's shape (∂L/∂P for an uncropped ∂L/∂I)."""
+    message = f"{_has(got)} but {result} {_has(want)}"
+    alike = [
+        name
+        for name in RESULTS[kind]
+        if name != result and response[name] is not None and np.shape(response[name]) == got
+    ]
+    if alike and got:
+        message += f" ({shape_text(got)} is the shape of {', '.join(alike)})"
+    return message
+
+
+def _has(shape: tuple[int, ...]) -> str:
+    return f"has shape {shape_text(shape)}" if shape else "is a single number"
