@@ -19,7 +19,8 @@ from starlette.routing import Match
 from ..engine.errors import InvalidInput
 
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_FIELD_PATH = re.compile(r"^[A-Za-z_][\w.\[\]]*$")  # a field, or a path such as layers[3].kernel
+_BRANCH_LABEL = re.compile(r"^(list|dict|tuple|set|union|tagged-union|function-\w+)\[")
 _BRANCH_LABELS = {"int", "float", "str", "bool", "list", "dict", "none"}
 
 
@@ -30,7 +31,7 @@ def field_name(loc: Sequence[str | int]) -> str:
     for part in parts:
         if isinstance(part, int):
             name += f"[{part}]"
-        elif not _IDENTIFIER.match(part) or part in _BRANCH_LABELS:
+        elif not _FIELD_PATH.match(part) or _BRANCH_LABEL.match(part) or part in _BRANCH_LABELS:
             continue  # pydantic's labels for Union branches ("constrained-int", "list[float]"), not fields
         else:
             name += f".{part}" if name else part

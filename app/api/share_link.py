@@ -8,6 +8,8 @@ by browsers and CDNs; ``If-None-Match`` with that tag gets ``304`` without recom
 The query format is the pages' (static/js/state.js): a matrix is written with rows separated
 by ``;`` and cells by ``,``, channels by ``|``, kernels by ``/``; ``[a, b]`` is ``a,b``; any
 other field is its text. How deep each field nests is read from the request model's schema.
+A list of tagged objects (a network's layers) is written as its tags, ``layers=conv2d,relu``,
+and each object's fields by their path, ``layers[0].kernel=1,0;0,1``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ _SEPARATORS = ("/", "|", ";", ",")
 VIEW_PARAMETERS = frozenset({"step", "hide"})
 CACHE_CONTROL = "public, max-age=604800, immutable"
 _INTEGER = re.compile(r"^[+-]?\d+$")
+_ITEM_FIELD = re.compile(r"(\w+)\[(\d+)\]\.(\w+)")
 
 
 def _scalar(text: str) -> Any:
@@ -70,15 +73,43 @@ def _depths(schema: dict[str, Any], defs: dict[str, Any]) -> set[int]:
     return {0}
 
 
+def _tagged_variants(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
+    """For a list of objects told apart by their ``type``: each type's object schema, else None."""
+    options = schema.get("items", {}).get("oneOf") if schema.get("type") == "array" else None
+    if not options:
+        return None
+    variants: dict[str, dict[str, Any]] = {}
+    for option in options:
+        variant = defs[option["$ref"].rsplit("/", 1)[-1]] if "$ref" in option else option
+        tag = variant.get("properties", {}).get("type", {})
+        for name in tag.get("enum", [tag.get("const")]):
+            variants[name] = variant
+    return variants
+
+
 def query_to_body(model: type[BaseModel], query: list[tuple[str, str]]) -> dict[str, Any]:
     """The JSON body a share-link query stands for; unknown names are kept for the model to refuse."""
     schema = model.model_json_schema()
     properties, defs = schema.get("properties", {}), schema.get("$defs", {})
     body: dict[str, Any] = {}
+    item_fields: list[tuple[str, int, str, str]] = []
     for name, text in query:
         if name in VIEW_PARAMETERS:
             continue
-        body[name] = parse_value(text, _depths(properties[name], defs)) if name in properties else text
+        path = _ITEM_FIELD.fullmatch(name)
+        if path and path.group(1) in properties:
+            item_fields.append((path.group(1), int(path.group(2)), path.group(3), text))
+        elif name in properties and _tagged_variants(properties[name], defs) is not None:
+            body[name] = [{"type": tag.strip()} for tag in text.split(",")]
+        else:
+            body[name] = parse_value(text, _depths(properties[name], defs)) if name in properties else text
+    for field, index, sub, text in item_fields:
+        items, variants = body.get(field), _tagged_variants(properties[field], defs) or {}
+        if not isinstance(items, list) or index >= len(items):
+            body[f"{field}[{index}].{sub}"] = text  # refused by the model as an unknown field
+            continue
+        variant = variants.get(items[index]["type"], {}).get("properties", {})
+        items[index][sub] = parse_value(text, _depths(variant[sub], defs)) if sub in variant else text
     return body
 
 
@@ -114,7 +145,7 @@ def add_get_twin(
         if name != "terms_at"
     ]
 
-    async def get_result(request: Request) -> Response:
+    def get_result(request: Request) -> Response:  # sync: FastAPI runs it off the event loop
         body = query_to_body(model, list(request.query_params.multi_items()))
         try:
             validated = model.model_validate(body)

@@ -49,6 +49,18 @@ def test_get_answers_what_post_answers_with_a_strong_etag(client, path, query, b
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
 
 
+def test_a_network_link_is_its_request(client) -> None:
+    """A network's layers are written as their types, and each one's fields by their path."""
+    from app.gallery.network import EXAMPLES
+
+    for example in EXAMPLES:
+        got = client.get(f"/api/v1/network?{example.href.split('?', 1)[1]}")
+        assert got.status_code == 200, got.text
+        assert got.json() == client.post("/api/v1/network", json=example.request).json()
+    bad = client.get("/api/v1/network?input=1&layers=relu&layers[3].x=1&target=1")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "layers[3].x"
+
+
 def test_different_inputs_have_different_tags(client) -> None:
     one = client.get("/api/v1/conv2d?input=1,2&kernel=1").headers["etag"]
     two = client.get("/api/v1/conv2d?input=1,3&kernel=1").headers["etag"]

@@ -14,6 +14,7 @@ from ...engine.errors import InvalidInput, shape_text
 from ...engine.geometry import as_pair, as_sides
 from ...engine.pool import PoolSpec
 from .. import limits
+from ..share_link import add_get_twin
 from ..responses import JSONBytes, all_finite
 from ..schemas import network as schema
 from ..schemas.common import ERROR_RESPONSES
@@ -181,3 +182,5 @@ def _param_out(layer: Any, name: str, value: np.ndarray) -> Any:
         return value[0, 0].tolist()
     return value.tolist()
 
+
+add_get_twin(router, "/network", schema.NetworkRequest, solve_network, schema.NetworkResponse, "A network of layers")
