@@ -107,7 +107,7 @@ def test_the_form_rewrites_the_link_and_the_sheet(page: Page, base_url: str) -> 
 
     page.get_by_label("Input rows and columns, fewest").fill("9")
     expect(page.get_by_label("Input rows and columns, fewest")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#form-status")).to_contain_text("out of range")
+    expect(page.locator("#form-status")).to_contain_text("Input rows and columns, fewest: a whole number from 1 to 8.")
     expect(page).to_have_url(re.compile(r"input_max=4$"))
 
 

@@ -217,6 +217,16 @@ function setPaper(paper) {
   sheet.classList.toggle("paper-letter", paper === "letter");
 }
 
+/**
+ * What is wrong with a number field the link cannot hold.
+ * @param {HTMLInputElement} input
+ */
+function fieldMessage(input) {
+  const label = input.labels?.[0]?.textContent ?? input.name;
+  if (input.value.trim() === "") return `${label}: needed.`;
+  return `${label}: a whole number from ${input.min} to ${input.max}.`;
+}
+
 /** Read the form; when every field holds what the link can say, rewrite the link and redraw what changed. */
 function update() {
   const { state: next, invalid } = readForm();
@@ -225,7 +235,7 @@ function update() {
     return;
   }
   if (invalid.length) {
-    markErrors(invalid.map((name) => ({ field: name, msg: `${field(name).labels?.[0]?.textContent ?? name}: out of range.` })));
+    markErrors(invalid.map((name) => ({ field: name, msg: fieldMessage(/** @type {HTMLInputElement} */ (field(name))) })));
     return;
   }
   markErrors([]);
