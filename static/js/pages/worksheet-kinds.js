@@ -61,7 +61,8 @@ export function indicesOf(value) {
 
 /**
  * A line with more than `perLine` products (or terms) broken before a "+", so that a long sum of
- * eq. 9.9 fits a printed page; the continuation lines have no "=" and align after it.
+ * eq. 9.9 fits a printed column; the continuation lines have no "=" and align after it. A last
+ * term left alone (the bias) stays on the line before.
  * @param {Token[][]} lines
  * @param {number} perLine
  * @returns {Token[][]}
@@ -78,6 +79,7 @@ export function wrapLines(lines, perLine) {
       if (token === "+") terms += 1;
       out[out.length - 1].push(token);
     }
+    if (out.length > 1 && terms === 1) out.push([...out.splice(-2, 2).flat()]);
     return out;
   });
 }
@@ -132,8 +134,8 @@ export const KINDS = {
           CONV_RESULTS[field],
           indicesOf(model.arrays[field]).map((index) => {
             const { lines } = explainConv(model, field, index, { limit: Infinity });
-            // A gradient's products each hold a fraction ∂L/∂O, so fewer fit on a line; ∂L/∂b adds plain numbers.
-            return wrapLines(lines, { output: 4, grad_bias: 8 }[field] ?? 3);
+            // Three products fill a printed column; ∂L/∂b adds plain numbers.
+            return wrapLines(lines, field === "grad_bias" ? 6 : 3);
           }),
         ),
       );

@@ -164,6 +164,21 @@ function keySection({ number, kind, exercise, layer }) {
   return section;
 }
 
+/** The width, in em of its own font, that a column of the printed key holds (two columns to a page). */
+const COLUMN_EM = 21;
+
+/**
+ * Let an equation too wide for a printed column (a max over a 3×3 window, say) take the whole width.
+ * @param {HTMLElement} keys
+ */
+function widenLongEquations(keys) {
+  const maths = /** @type {HTMLElement[]} */ ([...keys.querySelectorAll(".key-equation > math")]);
+  if (!maths.length) return;
+  const em = parseFloat(getComputedStyle(maths[0]).fontSize);
+  const wide = maths.filter((math) => math.scrollWidth / em > COLUMN_EM);
+  for (const math of wide) /** @type {HTMLElement} */ (math.parentElement).classList.add("is-wide");
+}
+
 /**
  * Draw the sheet: the exercises in `exercises`, their key in `keys`.
  * @param {{exercises: HTMLElement, keys: HTMLElement}} places
@@ -172,4 +187,5 @@ function keySection({ number, kind, exercise, layer }) {
 export function renderSheet({ exercises, keys }, entries) {
   exercises.replaceChildren(...entries.map(exerciseSection));
   keys.replaceChildren(...entries.map(keySection));
+  widenLongEquations(keys);
 }
