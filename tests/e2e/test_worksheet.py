@@ -105,10 +105,15 @@ def test_the_form_rewrites_the_link_and_the_sheet(page: Page, base_url: str) -> 
     ]
     assert_sheet_shows(page, drawn)
 
-    page.get_by_label("Input rows and columns, fewest").fill("9")
-    expect(page.get_by_label("Input rows and columns, fewest")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#form-status")).to_contain_text("Input rows and columns, fewest: a whole number from 1 to 8.")
+    fewest = page.get_by_label("Input rows and columns, fewest")
+    fewest.fill("9")
+    expect(fewest).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#sheet-status")).to_have_text("Input rows and columns, fewest: a whole number from 1 to 8.")
     expect(page).to_have_url(re.compile(r"input_max=4$"))
+    fewest.fill("5")
+    expect(page.get_by_label("Input rows and columns, most")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#sheet-status")).to_contain_text("Pooling, Input rows and columns, most: 4 is below input_min = 5.")
+    expect(fewest).not_to_have_attribute("aria-invalid", "true")
 
 
 def _text(x: float) -> str:

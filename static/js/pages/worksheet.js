@@ -19,7 +19,6 @@ const TYPING_PAUSE_MS = 400;
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById("worksheet-form"));
 const sheet = /** @type {HTMLElement} */ (document.getElementById("sheet"));
-const formStatus = /** @type {HTMLElement} */ (document.getElementById("form-status"));
 const sheetStatus = /** @type {HTMLElement} */ (document.getElementById("sheet-status"));
 const places = {
   exercises: /** @type {HTMLElement} */ (document.getElementById("exercises")),
@@ -109,7 +108,7 @@ function readForm() {
 }
 
 /**
- * Mark fields the form or the API found wrong, each with its message in the form's status line.
+ * Mark the fields the form or the API found wrong, and say why above the sheet; each message once.
  * @param {{field: string, msg: string}[]} errors
  */
 function markErrors(errors) {
@@ -118,8 +117,26 @@ function markErrors(errors) {
     const input = form.elements.namedItem(error.field);
     if (input instanceof HTMLElement) input.setAttribute("aria-invalid", "true");
   }
-  formStatus.textContent = errors.map((error) => error.msg).join(" ");
-  formStatus.classList.toggle("is-error", errors.length > 0);
+  sheetStatus.textContent = [...new Set(errors.map((error) => error.msg))].join(" ");
+  sheetStatus.classList.toggle("is-error", errors.length > 0);
+}
+
+/**
+ * An answer of `GET /api/v1/exercise` that refuses the settings, as messages that name the field by its label.
+ * @param {string[]} kinds the layers asked for, in order
+ * @param {import("../api.js").ApiResult[]} sets their answers
+ * @returns {{field: string, msg: string}[]}
+ */
+function refusals(kinds, sets) {
+  return sets.flatMap((set, k) =>
+    set.ok
+      ? []
+      : set.errors.map((error) => {
+          const input = form.elements.namedItem(error.field);
+          const label = input instanceof HTMLInputElement || input instanceof HTMLSelectElement ? input.labels?.[0]?.textContent : null;
+          return { field: error.field, msg: `${KINDS[kinds[k]].title}${label ? `, ${label}` : ""}: ${messageBesideField(error)}.` };
+        }),
+  );
 }
 
 /**
@@ -159,12 +176,9 @@ async function generate(state) {
   sheetStatus.textContent = "Drawing the exercises…";
   try {
     const sets = await Promise.all(state.kinds.map((kind) => getJson(exerciseQuery(kind, state), { signal })));
-    const failed = sets.flatMap((set, k) =>
-      set.ok ? [] : set.errors.map((error) => ({ field: error.field, msg: `${KINDS[state.kinds[k]].title}: ${messageBesideField(error)}.` })),
-    );
-    markErrors(failed);
+    const failed = refusals(state.kinds, sets);
     if (failed.length) {
-      sheetStatus.textContent = "These settings give no exercises: see the message under the form.";
+      markErrors(failed);
       sheet.dataset.state = "error";
       return;
     }
