@@ -37,7 +37,7 @@ const OPERATORS = new Set(["max", "min", "exp", "log", "tanh", "sin", "cos", "su
  * @param {number} x
  * @returns {string}
  */
-export function latexNumber(x) {
+function latexNumber(x) {
   if (Number.isNaN(x)) return "\\text{NaN}";
   if (!Number.isFinite(x)) return x < 0 ? "-\\infty" : "\\infty";
   const [mantissa, exponent] = fullNumber(x).split("e");
@@ -50,7 +50,7 @@ export function latexNumber(x) {
  * @param {string} text
  * @returns {string}
  */
-export function latexMath(text) {
+function latexMath(text) {
   let out = "";
   const chars = [...text];
   for (let k = 0; k < chars.length; k += 1) {
@@ -80,7 +80,7 @@ export function latexMath(text) {
  * @param {SymbolSpec} spec
  * @returns {string}
  */
-export function latexSymbol({ name, sub, sup, grad }) {
+function latexSymbol({ name, sub, sup, grad }) {
   let symbol = latexMath(name);
   if (/\\operatorname|\s/.test(symbol) && (sub || sup)) symbol = `{${symbol}}`;
   if (sub) symbol += `_{${latexMath(sub)}}`;
@@ -118,7 +118,7 @@ function latexToken(token) {
  * @param {Token[]} tokens
  * @returns {string}
  */
-export function latexRow(tokens) {
+function latexRow(tokens) {
   return tokens.map(latexToken).join(" ");
 }
 

@@ -54,7 +54,7 @@ function depthOf(value) {
  * @param {any} value
  * @returns {number[][]}
  */
-export function indicesOf(value) {
+function indicesOf(value) {
   if (!Array.isArray(value)) return [[]];
   return value.flatMap((item, i) => indicesOf(item).map((rest) => [i, ...rest]));
 }
@@ -67,7 +67,7 @@ export function indicesOf(value) {
  * @param {number} perLine
  * @returns {Token[][]}
  */
-export function wrapLines(lines, perLine) {
+function wrapLines(lines, perLine) {
   return lines.flatMap((tokens) => {
     const out = [[]];
     let terms = 1;
