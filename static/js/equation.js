@@ -10,6 +10,7 @@
  * - any string: an operator such as "+", "−", "·", "=", "(", ")", "…", "⌊", "⌋"
  */
 
+import { alignLatex, latexButton } from "./latex.js";
 import { formatNumber } from "./number-format.js";
 
 const MATHML = "http://www.w3.org/1998/Math/MathML";
@@ -80,7 +81,8 @@ export function mathLine(tokens) {
 
 /**
  * An equation over several lines (symbols, then numbers, then the result), aligned on the
- * first "=" of each line as in a textbook derivation.
+ * first "=" of each line as in a textbook derivation, with a "TeX" button that copies it as an
+ * `align*` block.
  * @param {Token[][]} lines
  * @param {string} [className]
  * @returns {HTMLDivElement}
@@ -102,7 +104,7 @@ export function equationBlock(lines, className = "equation") {
   math.setAttribute("displaystyle", "true");
   const block = document.createElement("div");
   block.className = className;
-  block.append(math);
+  block.append(math, latexButton("the equation", () => alignLatex(lines)));
   return block;
 }
 

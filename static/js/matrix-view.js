@@ -3,8 +3,10 @@
  * its index in the API's answer in `data-index`; its text may round. A cell that belongs to no
  * array of the answer (the padding drawn around an input) carries neither. The grid is one tab stop:
  * arrow keys, Home and End move between cells, and pointing at or focusing a cell reports it.
+ * A small "TeX" button beside the caption copies the numbers as a LaTeX `bmatrix`.
  */
 
+import { bmatrixLatex, latexButton } from "./latex.js";
 import { formatNumber, fullNumber } from "./number-format.js";
 
 /**
@@ -35,9 +37,10 @@ export class MatrixView {
     this.element = document.createElement("figure");
     this.element.className = "matrix";
     this.element.dataset.matrix = field;
+    const copy = latexButton(label, () => bmatrixLatex(this.values));
     if (caption) {
       const figcaption = document.createElement("figcaption");
-      figcaption.append(caption);
+      figcaption.append(caption, copy);
       this.element.append(figcaption);
     }
     const scroller = document.createElement("div");
@@ -71,6 +74,7 @@ export class MatrixView {
     table.append(body);
     scroller.append(table);
     this.element.append(scroller);
+    if (!caption) this.element.append(copy);
     this.table = table;
 
     const cellOf = (event) => {

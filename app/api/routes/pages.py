@@ -9,10 +9,12 @@ from fastapi.responses import HTMLResponse
 
 from ...gallery import SECTIONS
 from ...gallery.rnn import EXAMPLES as RNN_EXAMPLES
+from .. import limits
+from ..schemas.exercise import APPLIES
 
 router = APIRouter(include_in_schema=False)
 
-# Each explorer: (path, navigation label, template, what the template shows besides the layout).
+# Each page with a shell: (path, navigation label, template, what the template shows besides the layout).
 # Its state lives in the query string, which the page's module (static/js/pages/<name>.js)
 # reads; the shell itself never varies.
 EXPLORERS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
@@ -21,6 +23,12 @@ EXPLORERS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     ("/pool", "Pooling", "pool.html", {}),
     ("/network", "Network", "network.html", {}),
     ("/rnn", "Recurrent network", "rnn.html", {"presets": RNN_EXAMPLES}),
+    (
+        "/worksheet",
+        "Worksheet",
+        "worksheet.html",
+        {"bounds": limits.EXERCISE_BOUNDS, "applies": APPLIES, "max_exercises": limits.MAX_EXERCISES},
+    ),
 )
 
 # The site's navigation, in order: (path, label).

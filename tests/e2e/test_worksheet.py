@@ -1,0 +1,190 @@
+"""/worksheet: a link regenerates its sheet, the form rewrites the link, the sheet prints to PDF
+with its key on a later page; and every matrix and equation copies as LaTeX."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import urllib.request
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+
+from .dom import Cells, flatten, wait_for_numbers
+
+SHEET = "/worksheet?kinds=conv,pool&count=2&difficulty=medium&seed=42"
+GIVEN = {"conv": ("input", "kernel", "bias", "grad_output"), "pool": ("input", "grad_output"), "activation": ("input", "grad_output")}
+
+
+def exercises(base_url: str, kind: str, **query: Any) -> list[dict[str, Any]]:
+    """The exercises `GET /api/v1/exercise` gives for `kind` and `query`."""
+    with urllib.request.urlopen(f"{base_url}/api/v1/exercise?{urlencode({'kind': kind, **query})}", timeout=30) as answer:
+        return json.load(answer)["exercises"]
+
+
+def open_sheet(page: Page, path: str) -> None:
+    page.goto(path)
+    expect(page.locator("#sheet")).to_have_attribute("data-state", "ready", timeout=20_000)
+
+
+def numbers(page: Page, scope: str, field: str) -> Cells:
+    """The cells of the grids of `field` inside `scope`, by their index in the API's answer."""
+    pairs = page.eval_on_selector_all(
+        f'{scope} [data-matrix="{field}"] td[data-value]', "cells => cells.map(c => [c.dataset.index, c.dataset.value])"
+    )
+    return {tuple(int(i) for i in index.split(",")) if index else (): float(value) for index, value in pairs}
+
+
+def assert_sheet_shows(page: Page, drawn: list[tuple[str, dict[str, Any]]]) -> None:
+    """Exercise n of the sheet gives the problem's numbers, and key n holds its answers."""
+    expect(page.locator("[data-exercise]")).to_have_count(len(drawn))
+    for number, (kind, exercise) in enumerate(drawn, start=1):
+        assert page.get_attribute(f'[data-exercise="{number}"]', "data-kind") == kind
+        for field in GIVEN.get(kind, ()):
+            if field in exercise["problem"]:
+                got = numbers(page, f'[data-exercise="{number}"]', field)
+                assert got == flatten(exercise["problem"][field]), f"exercise {number} {field}: {got}"
+        for ask, answer in exercise["answers"].items():
+            got = numbers(page, f'[data-key="{number}"]', ask)
+            assert got == flatten(answer), f"key {number} {ask}: got {got}, the API says {answer}"
+
+
+def test_a_link_regenerates_the_sheet_of_its_seed(page: Page, base_url: str) -> None:
+    open_sheet(page, SHEET)
+    query = {"seed": 42, "count": 2, "difficulty": "medium"}
+    drawn = [(kind, ex) for kind in ("conv", "pool") for ex in exercises(base_url, kind, **query)]
+    assert_sheet_shows(page, drawn)
+    equations = page.locator('[data-key="1"] .key-equation')
+    expect(equations.first).to_contain_text("=")
+    assert equations.count() >= sum(len(flatten(a)) for a in drawn[0][1]["answers"].values())
+
+    everything = "cells => cells.map(c => c.dataset.value)"
+    before = page.eval_on_selector_all("#sheet td[data-value]", everything)
+    open_sheet(page, SHEET)
+    assert page.eval_on_selector_all("#sheet td[data-value]", everything) == before
+
+    # Each exercise opens in its explorer with the same numbers, in that page's own link format.
+    links = [page.get_attribute(f'[data-exercise="{n}"] a.explorer-link', "href") for n in (1, 3)]
+    for href, (kind, exercise) in zip(links, (drawn[0], drawn[2])):
+        assert href and href.startswith({"conv": "/conv?input=", "pool": "/pool?input="}[kind]), href
+        page.goto(href)
+        wait_for_numbers(page, "output", flatten(exercise["answers"]["output"]))
+
+
+def test_the_form_rewrites_the_link_and_the_sheet(page: Page, base_url: str) -> None:
+    open_sheet(page, "/worksheet")
+    expect(page).to_have_url(re.compile(r"/worksheet\?kinds=conv&count=3&seed=\d+$"))
+
+    open_sheet(page, "/worksheet?kinds=activation&count=1&seed=5")
+    page.get_by_label("Difficulty").select_option("hard")
+    expect(page).to_have_url(re.compile(r"difficulty=hard"))
+    expect(page.locator("#sheet")).to_have_attribute("data-state", "ready")
+    assert_sheet_shows(page, [("activation", ex) for ex in exercises(base_url, "activation", seed=5, difficulty="hard")])
+
+    page.get_by_role("button", name="New seed").click()
+    expect(page).not_to_have_url(re.compile(r"seed=5(&|$)"))
+    expect(page.locator("#sheet")).to_have_attribute("data-state", "ready")
+    seed = int(re.search(r"seed=(\d+)", page.url).group(1))
+    assert page.get_by_label("Seed").input_value() == str(seed)
+    assert_sheet_shows(page, [("activation", ex) for ex in exercises(base_url, "activation", seed=seed, difficulty="hard")])
+
+    page.get_by_label("Pooling", exact=True).check()
+    page.get_by_label("Input rows and columns, most").fill("4")
+    expect(page).to_have_url(re.compile(rf"\?kinds=pool,activation&count=1&difficulty=hard&seed={seed}&input_max=4$"))
+    expect(page.locator('[data-exercise="1"][data-kind="pool"]')).to_be_attached()
+    expect(page.locator("#sheet")).to_have_attribute("data-state", "ready")
+    drawn = [
+        (kind, ex)
+        for kind in ("pool", "activation")
+        for ex in exercises(base_url, kind, seed=seed, difficulty="hard", input_max=4)
+    ]
+    assert_sheet_shows(page, drawn)
+
+    fewest = page.get_by_label("Input rows and columns, fewest")
+    fewest.fill("9")
+    expect(fewest).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#sheet-status")).to_have_text("Input rows and columns, fewest: a whole number from 1 to 8.")
+    expect(page).to_have_url(re.compile(r"input_max=4$"))
+    fewest.fill("5")
+    expect(page.get_by_label("Input rows and columns, most")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#sheet-status")).to_contain_text("Pooling, Input rows and columns, most: 4 is below input_min = 5.")
+    expect(fewest).not_to_have_attribute("aria-invalid", "true")
+
+
+def _text(x: float) -> str:
+    """A number as the sheet prints it (whole numbers here), with a true minus sign."""
+    return str(int(x)).replace("-", "\u2212")
+
+
+def _factor(x: float) -> str:
+    return f"({_text(x)})" if x < 0 else _text(x)
+
+
+@pytest.mark.parametrize("paper, size", [("A4", (595.92, 842.88)), ("Letter", (612, 792))])
+def test_the_sheet_prints_with_its_key_on_a_later_page(page: Page, base_url: str, paper: str, size: tuple) -> None:
+    open_sheet(page, f"/worksheet?kinds=conv,activation&count=1&seed=7&paper={paper.lower()}")
+    reader = PdfReader(io.BytesIO(page.pdf(format=paper)))
+    assert float(reader.pages[0].mediabox.width) == pytest.approx(size[0], abs=1)
+    assert float(reader.pages[0].mediabox.height) == pytest.approx(size[1], abs=1)
+    texts = [p.extract_text() for p in reader.pages]
+    key_page = next(i for i, text in enumerate(texts) if "Answer key" in text)
+    last_exercise_page = max(i for i, text in enumerate(texts) if "Your answers" in text)
+    assert key_page > last_exercise_page, f"the key starts on page {key_page + 1}, an exercise is on {last_exercise_page + 1}"
+    sheet, key = "\n".join(texts[:key_page]), "\n".join(texts[key_page:])
+    assert "Open in the explorer" not in sheet and "The sheet" not in sheet, "the form and links print"
+
+    conv = exercises(base_url, "conv", seed=7)[0]
+    for row in conv["problem"]["input"] + conv["problem"]["kernel"]:
+        assert " ".join(map(_text, row)) in sheet, f"row {row} of exercise 1 is not printed"
+    for answer in conv["answers"].values():
+        for row in answer:
+            assert " ".join(map(_text, row)) in key, f"answer row {row} is not in the key"
+    # O₁₁ of eq. 9.5 with its numbers: the input's top-left window times the kernel, summed.
+    (f11, f12), (f21, f22) = conv["problem"]["kernel"]
+    window = [conv["problem"]["input"][r][c] for r in (0, 1) for c in (0, 1)]
+    products = "+".join(f"{_factor(i)}·{_factor(f)}" for i, f in zip(window, (f11, f12, f21, f22)))
+    flat = re.sub(r"\s", "", key)
+    assert f"={products}={_text(conv['answers']['output'][0][0])}" in flat, f"O₁₁ = {products} is not in the key"
+
+
+def test_matrices_and_equations_copy_as_latex(page: Page) -> None:
+    page.goto("/conv?input=1,2,3;4,5,6;7,8,9&kernel=1,2;3,4&grad_output=1,2;-1,1")
+    expect(page.locator('[data-matrix="output"] td')).to_have_count(4)
+    page.get_by_role("button", name="Copy O output as LaTeX").click()
+    assert page.evaluate("navigator.clipboard.readText()") == "\\begin{bmatrix}\n37 & 47 \\\\\n67 & 77\n\\end{bmatrix}"
+    expect(page.get_by_role("status").filter(has_text="Copied O output as LaTeX.")).to_be_visible()
+
+    page.get_by_label("Equation, stage 1").get_by_role("button", name="Copy the equation as LaTeX").click()
+    assert page.evaluate("navigator.clipboard.readText()") == (
+        "\\begin{align*}\n"
+        "O_{11} &= I_{11} \\cdot F_{11} + I_{12} \\cdot F_{12} + I_{21} \\cdot F_{21} + I_{22} \\cdot F_{22} \\\\\n"
+        "&= 1 \\cdot 1 + 2 \\cdot 2 + 4 \\cdot 3 + 5 \\cdot 4 \\\\\n"
+        "&= 37\n"
+        "\\end{align*}"
+    )
+
+    # Full precision where the grid rounds, and a whole number without ".0".
+    page.goto("/conv?input=10,2;3,4&kernel=0.1")
+    expect(page.locator('[data-matrix="output"] td')).to_have_count(4)
+    page.get_by_role("button", name="Copy O output as LaTeX").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Copied O output as LaTeX.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == "\\begin{bmatrix}\n1 & 0.2 \\\\\n0.30000000000000004 & 0.4\n\\end{bmatrix}"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_finds_no_serious_or_critical_violation_on_the_worksheet(page: Page, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
+    open_sheet(page, "/worksheet?kinds=pool,rnn&count=1&seed=3")
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, "axe: " + "; ".join(serious)
