@@ -15,15 +15,34 @@
  * @param {{signal?: AbortSignal}} [options] an aborted request rejects with an AbortError
  * @returns {Promise<ApiResult>}
  */
-export async function postJson(path, body, { signal } = {}) {
+export function postJson(path, body, { signal } = {}) {
+  return send(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(body),
+    signal,
+  });
+}
+
+/**
+ * GET `path` (with its query) as JSON.
+ * @param {string} path
+ * @param {{signal?: AbortSignal}} [options] an aborted request rejects with an AbortError
+ * @returns {Promise<ApiResult>}
+ */
+export function getJson(path, { signal } = {}) {
+  return send(path, { headers: { Accept: "application/json" }, signal });
+}
+
+/**
+ * @param {string} path
+ * @param {RequestInit} init
+ * @returns {Promise<ApiResult>}
+ */
+async function send(path, init) {
   let response;
   try {
-    response = await fetch(path, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(body),
-      signal,
-    });
+    response = await fetch(path, init);
   } catch (error) {
     if (error.name === "AbortError") throw error;
     return { ok: false, status: 0, errors: [{ field: "request", msg: "the server could not be reached" }] };
