@@ -54,9 +54,8 @@ export function setHidden(patterns) {
   const next = new Set(patterns);
   let added = false;
   for (const pattern of next) {
-    if (hidden.has(pattern) && !revealedPatterns.has(pattern)) continue;
+    if (hidden.has(pattern)) continue;
     added = true;
-    revealedPatterns.delete(pattern);
     for (const cell of [...revealedCells]) if (namesField(pattern, cell.slice(0, cell.lastIndexOf(":")))) revealedCells.delete(cell);
   }
   for (const pattern of [...hidden]) {
