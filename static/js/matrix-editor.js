@@ -176,7 +176,7 @@ export class MatrixEditor {
     apply.type = "button";
     apply.textContent = "Apply";
     details.addEventListener("toggle", () => {
-      if (details.open) area.value = gridsToText(this.grids);
+      if (details.open) area.value = this.grids.flat(2).some((cell) => cell !== "") ? gridsToText(this.grids) : "";
     });
     apply.addEventListener("click", () => this.#applyText(area.value));
     details.append(summary, label, apply);
@@ -189,7 +189,7 @@ export class MatrixEditor {
     const blocks = text.split("|").map(parseGridText).filter((rows) => rows.length);
     if (!blocks.length) return;
     const rows = Math.min(this.options.maxRows, Math.max(...blocks.map((b) => b.length)));
-    const cols = Math.min(this.options.maxCols, Math.max(...blocks.flat().map((r) => r.length)));
+    const cols = Math.min(this.options.maxCols, Math.max(1, ...blocks.flat().map((r) => r.length)));
     const grids = this.grids.map((_, g) => fitGrid(blocks[g] ?? [], rows, cols, this.fill));
     this.#commit(grids);
   }
