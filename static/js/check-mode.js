@@ -335,7 +335,7 @@ export class CheckMode {
     const option = this.resultSelect.selectedOptions[0];
     this.editor = new MatrixEditor({
       id: "check-answer",
-      legend: `Your ${option?.textContent ?? this.result}${this.stepField.hidden ? "" : `, t = ${this.step + 1}`}`,
+      legend: `Your ${(option?.textContent ?? this.result).split(",")[0]}${this.stepField.hidden ? "" : `, t = ${this.step + 1}`}`,
       name: "answer",
       grids: gridsOf(blankOf(shape), shape),
       gridLabel: several,

@@ -200,23 +200,21 @@ export class Practice {
 
   /** The line that says what is hidden, with "Reveal all". */
   #showHidden() {
-    const labels = new Map(this.options.results.map((result) => [result.name, result.label.split(",")[0]]));
-    const names = [...new Set([...this.quiz].filter((name) => stillHidden().includes(name)).map((name) => labels.get(stepless(name)) ?? name))];
-    if (this.check.active && this.check.choice && stillHidden().includes(this.check.result)) names.push(`your ${labels.get(this.check.choice.name) ?? this.check.result}`);
+    const hidden = stillHidden();
+    const label = (name) => this.options.results.find((result) => result.name === stepless(name))?.label.split(",")[0] ?? name;
+    const names = [...new Set([...this.quiz].filter((name) => hidden.includes(name)).map(label))];
+    const { check } = this;
+    if (check.active && check.choice && hidden.includes(check.result) && !this.quiz.has(check.result)) names.push(`${label(check.result)} while you answer it`);
+    this.hiddenNote.hidden = !names.length;
     if (!names.length) {
       this.hiddenNote.replaceChildren();
-      this.hiddenNote.hidden = true;
       return;
     }
-    this.hiddenNote.hidden = false;
     const reveal = button("Reveal all", () => {
       revealFields(stillHidden());
       this.#schedule(true);
     });
-    this.hiddenNote.replaceChildren(
-      `Hidden: ${listWords([...new Set(names)])}. Click a ? cell, or tab to the grid and press Enter on it, to reveal one number. `,
-      reveal,
-    );
+    this.hiddenNote.replaceChildren(`Hidden: ${listWords(names)}. Click a ? cell, or tab to the grid and press Enter on it, to reveal one number. `, reveal);
   }
 
   /** "Make a quiz link": which results to hide, and the link that hides them. */
