@@ -7,6 +7,7 @@
 import { equationBlock, mathLine } from "../equation.js";
 import { MatrixView } from "../matrix-view.js";
 import { formatNumber } from "../number-format.js";
+import { isHidden } from "../withhold.js";
 import {
   addCell,
   arrow,
@@ -156,6 +157,7 @@ function formula(lines, words) {
 
 /** Points of the input's cells on a curve: (x, what `field` holds). */
 function points(model, field) {
+  if (isHidden(field)) return []; // a dot at (x, f(x)) would show the hidden number
   return model.indices.map((index) => ({
     x: model.value("input", index),
     y: model.value(field, index),
