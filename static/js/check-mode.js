@@ -122,9 +122,23 @@ function answerOf(grids, shape) {
   return Array.from({ length: shape[0] }, (_, k) => values.slice(k * shape[1], (k + 1) * shape[1]));
 }
 
+/**
+ * The caption of grid g of a result that is drawn as several grids.
+ * @param {number[]} shape the result's
+ * @param {number} g
+ */
+function gridName(shape, g) {
+  return shape.length === 4 ? `kernel ${Math.floor(g / shape[1]) + 1}, channel ${(g % shape[1]) + 1}` : `channel ${g + 1}`;
+}
+
 /** @param {number} x a difference, with its sign */
 function signed(x) {
   return x > 0 ? `+${formatNumber(x)}` : formatNumber(x);
+}
+
+/** "a", "a and b", "a, b and c" @param {string[]} items */
+export function listWords(items) {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
 /** @param {number[]} index 0-based @returns {string} e.g. "(1, 2)" */
@@ -180,15 +194,18 @@ export class CheckMode {
     this.error = element("p", "field-error");
     this.error.hidden = true;
     this.outcome = element("div", "check-outcome");
-    this.outcome.tabIndex = -1;
-    this.outcome.setAttribute("aria-live", "polite");
+    this.outcome.setAttribute("role", "region");
     this.outcome.setAttribute("aria-label", "Your answer, marked");
+    /** What a screen reader hears after a check: the counts and the likely mistake. */
+    this.said = element("p", "visually-hidden");
+    this.said.setAttribute("role", "status");
 
     this.element = element(
       "div",
       "check-mode",
       element("div", "check-form", element("div", "check-choice", this.#field("Result you computed", this.resultSelect), this.stepField), this.editorSlot, element("div", "check-actions", toleranceField, this.checkButton), this.error),
       this.outcome,
+      this.said,
     );
     this.element.hidden = true;
   }
@@ -260,7 +277,7 @@ export class CheckMode {
     this.#showErrors(answer.ok ? [] : answer.errors);
     if (!answer.ok) return;
     this.checkedBody = JSON.stringify(this.body);
-    this.#showOutcome(answer.data);
+    this.#showOutcome(answer.data, request.answer);
   }
 
   /**
@@ -331,14 +348,13 @@ export class CheckMode {
     const shape = shapeOf(locate(this.data, this.result));
     if (this.editor && JSON.stringify(shape) === JSON.stringify(this.shape)) return;
     this.shape = shape;
-    const several = shape.length === 4 ? (g) => `kernel ${Math.floor(g / shape[1]) + 1}, channel ${(g % shape[1]) + 1}` : (g) => `channel ${g + 1}`;
     const option = this.resultSelect.selectedOptions[0];
     this.editor = new MatrixEditor({
       id: "check-answer",
       legend: `Your ${(option?.textContent ?? this.result).split(",")[0]}${this.stepField.hidden ? "" : `, t = ${this.step + 1}`}`,
       name: "answer",
       grids: gridsOf(blankOf(shape), shape),
-      gridLabel: several,
+      gridLabel: (g) => gridName(shape, g),
       hint: "Type your numbers; arrows, Tab and Enter move, and pasting rows of numbers fills the grid from the cell.",
       blank: true,
       onChange: () => this.editor?.setError(null),
@@ -365,15 +381,22 @@ export class CheckMode {
     else this.tolerance.removeAttribute("aria-invalid");
     this.error.textContent = own.other.join(" ");
     this.error.hidden = !own.other.length;
-    if (errors.length) this.outcome.replaceChildren();
+    if (!errors.length) return;
+    this.outcome.replaceChildren();
+    this.said.textContent = `Not checked: ${errors.map((error) => error.msg).join(" ")}`;
   }
 
-  /** @param {any} result the check's answer */
-  #showOutcome(result) {
+  /**
+   * @param {any} result the check's answer
+   * @param {any} answer what was sent, nested as the result
+   */
+  #showOutcome(result, answer) {
     const { counts, symbol } = result;
-    const heading = element("h3", "", counts.cells === 1 ? `${symbol}: ` : `${symbol}: ${counts.correct} of ${counts.cells} cells right`);
-    if (counts.cells === 1) heading.append(result.all_correct ? "right" : "wrong");
-    const parts = [heading, ...this.#marked(result)];
+    const verdict = counts.cells === 1 ? (result.all_correct ? "right" : "wrong") : `${counts.correct} of ${counts.cells} cells right`;
+    const heading = element("h3", "", `${symbol}: ${verdict}`);
+    const mistakes = result.diagnoses.map((diagnosis) => diagnosis.title);
+    this.said.textContent = `${symbol}: ${verdict}.${mistakes.length ? ` Likely mistake: ${listWords(mistakes)}.` : ""}`;
+    const parts = [heading, ...this.#marked(result, answer)];
     if (result.all_correct) parts.push(element("p", "check-verdict is-ok", "✓ All right. Every cell is within the allowed error."));
     else if (result.diagnoses.length) parts.push(...result.diagnoses.map((diagnosis) => this.#diagnosis(diagnosis, counts.wrong)));
     else if (result.diagnoses_omitted) parts.push(element("p", "note", `No mistake was looked for: ${result.diagnoses_omitted}.`));
@@ -393,21 +416,20 @@ export class CheckMode {
   /**
    * The answer as marked grids, and a line that says what the pointed-at cell should be.
    * @param {any} result
+   * @param {any} answer
    * @returns {HTMLElement[]}
    */
-  #marked(result) {
+  #marked(result, answer) {
     const shape = result.shape;
-    const answer = answerOf(/** @type {MatrixEditor} */ (this.editor).value(), shape);
     const [mine, expected, correct, difference] = [answer, result.expected, result.correct, result.difference].map((value) => gridsOf(value, shape));
     const detail = element("p", "check-cell", "Point at or tab to a cell to see the right number.");
-    detail.setAttribute("aria-live", "polite");
     const grids = mine.map((grid, g) => {
       const view = new MatrixView({
         field: "answer",
         values: grid,
         apiIndex: (r, c) => indexOf(shape, g, r, c),
-        label: `Your ${result.symbol}, marked${mine.length > 1 ? `, grid ${g + 1}` : ""}`,
-        caption: mine.length > 1 ? (shape.length === 4 ? `kernel ${Math.floor(g / shape[1]) + 1}, channel ${(g % shape[1]) + 1}` : `channel ${g + 1}`) : "",
+        label: `Your ${result.symbol}, marked${mine.length > 1 ? `, ${gridName(shape, g)}` : ""}`,
+        caption: mine.length > 1 ? gridName(shape, g) : "",
         cellClasses: (r, c) => [correct[g][r][c] ? "is-right" : "is-wrong"],
         onPoint: (_, r, c) => {
           const [a, e, d] = [grid[r][c], expected[g][r][c], difference[g][r][c]];

@@ -6,7 +6,7 @@
  * new answer to `update` before drawing it, and asks `conceal` before writing an equation.
  */
 
-import { CheckMode } from "./check-mode.js";
+import { CheckMode, listWords } from "./check-mode.js";
 import { DIFFICULTIES } from "./quiz.js";
 import { isHidden, onWithheldChange, revealFields, setHidden, stepless, stillHidden } from "./withhold.js";
 
@@ -50,11 +50,6 @@ function button(text, action) {
   node.type = "button";
   node.addEventListener("click", action);
   return node;
-}
-
-/** "a", "a and b", "a, b and c" */
-function listWords(items) {
-  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
 export class Practice {
@@ -201,7 +196,11 @@ export class Practice {
   /** The line that says what is hidden, with "Reveal all". */
   #showHidden() {
     const hidden = stillHidden();
-    const label = (name) => this.options.results.find((result) => result.name === stepless(name))?.label.split(",")[0] ?? name;
+    const label = (name) => {
+      const words = this.options.results.find((result) => result.name === stepless(name))?.label.split(",")[0] ?? name;
+      const step = /^steps\[(\d+)\]/.exec(name)?.[1];
+      return step === undefined ? words : `${words} at t = ${Number(step) + 1}`;
+    };
     const names = [...new Set([...this.quiz].filter((name) => hidden.includes(name)).map(label))];
     const { check } = this;
     if (check.active && check.choice && hidden.includes(check.result) && !this.quiz.has(check.result)) names.push(`${label(check.result)} while you answer it`);
