@@ -64,7 +64,7 @@ function button(text, action, className = "") {
  * @param {Record<string, any>} data
  * @param {string} name
  */
-export function locate(data, name) {
+function locate(data, name) {
   const step = /^steps\[(\d+)\]\.(.+)$/.exec(name);
   return step ? data.steps?.[Number(step[1])]?.[step[2]] : data[name];
 }
@@ -311,13 +311,15 @@ export class CheckMode {
       );
     }
     const steps = data.steps?.length ?? 0;
-    if (steps !== this.stepSelect.options.length) this.stepSelect.replaceChildren(
-      ...Array.from({ length: steps }, (_, s) => {
-        const option = /** @type {HTMLOptionElement} */ (element("option", "", `t = ${s + 1}`));
-        option.value = String(s);
-        return option;
-      }),
-    );
+    if (steps !== this.stepSelect.options.length) {
+      this.stepSelect.replaceChildren(
+        ...Array.from({ length: steps }, (_, s) => {
+          const option = /** @type {HTMLOptionElement} */ (element("option", "", `t = ${s + 1}`));
+          option.value = String(s);
+          return option;
+        }),
+      );
+    }
     const kept = available.find((result) => result.name === this.choice?.name) ?? available[0] ?? null;
     this.choice = kept;
     this.step = Math.min(this.step, Math.max(0, steps - 1));

@@ -13,6 +13,7 @@
 import { getJson } from "./api.js";
 import { choiceCodec, integerCodec, readQuery, safeDecode, toQuery, writeQuery } from "./state.js";
 
+/** The exercise endpoint's difficulties; a link without one is "easy". */
 export const DIFFICULTIES = ["easy", "medium", "hard"];
 const MAX_SEED = 2 ** 53 - 1;
 /** A result's name as a link may write it: `grad_input`, `grad_W`, `steps[2].grad_h`, `steps[].grad_h`. */
