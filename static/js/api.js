@@ -15,7 +15,7 @@
  * @param {{signal?: AbortSignal}} [options] an aborted request rejects with an AbortError
  * @returns {Promise<ApiResult>}
  */
-export async function postJson(path, body, { signal } = {}) {
+export function postJson(path, body, { signal } = {}) {
   return send(path, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -30,7 +30,7 @@ export async function postJson(path, body, { signal } = {}) {
  * @param {{signal?: AbortSignal}} [options] an aborted request rejects with an AbortError
  * @returns {Promise<ApiResult>}
  */
-export async function getJson(path, { signal } = {}) {
+export function getJson(path, { signal } = {}) {
   return send(path, { headers: { Accept: "application/json" }, signal });
 }
 

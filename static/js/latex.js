@@ -38,6 +38,7 @@ const OPERATORS = new Set(["max", "min", "exp", "log", "tanh", "sin", "cos", "su
  * @returns {string}
  */
 function latexNumber(x) {
+  if (x === null) return "?"; // a number the page withholds (a quiz) stays unknown on the slide too
   if (Number.isNaN(x)) return "\\text{NaN}";
   if (!Number.isFinite(x)) return x < 0 ? "-\\infty" : "\\infty";
   const [mantissa, exponent] = fullNumber(x).split("e");
@@ -139,8 +140,8 @@ export function alignLatex(lines) {
 }
 
 /**
- * A matrix (rows of numbers) as a `bmatrix`.
- * @param {number[][]} rows
+ * A matrix (rows of numbers) as a `bmatrix`; `null` cells (withheld) are written `?`.
+ * @param {(number|null)[][]} rows
  * @returns {string}
  */
 export function bmatrixLatex(rows) {

@@ -41,6 +41,8 @@ export function gridsToText(grids) {
  * @property {number} [maxRows] default 64
  * @property {number} [maxCols] default 64
  * @property {[number, number]} [randomRange] inclusive range of "Random", default [-4, 4]
+ * @property {boolean} [blank] a grid to fill in by hand (an answer): no "Random", and "Clear"
+ *   empties every cell instead of "Reset" going back to the example
  * @property {(grids: string[][][]) => void} onChange called after every edit
  */
 
@@ -52,6 +54,8 @@ export class MatrixEditor {
     /** @type {string[][][]} */
     this.grids = clone(options.grids);
     this.initial = clone(options.grids);
+    /** What a cell added by a new row or column holds. */
+    this.fill = this.options.blank ? "" : "0";
     /** @type {HTMLInputElement[][][]} */
     this.inputs = [];
 
@@ -130,14 +134,18 @@ export class MatrixEditor {
     bar.className = "editor-tools";
     bar.setAttribute("role", "toolbar");
     bar.setAttribute("aria-label", `${this.options.name}: shape and values`);
-    const { name } = this.options;
+    const { name, blank } = this.options;
     const tools = [
       ["+ row", `Add a row to ${name}`, () => this.#resize(this.rows + 1, this.cols)],
       ["− row", `Remove the last row of ${name}`, () => this.#resize(this.rows - 1, this.cols)],
       ["+ col", `Add a column to ${name}`, () => this.#resize(this.rows, this.cols + 1)],
       ["− col", `Remove the last column of ${name}`, () => this.#resize(this.rows, this.cols - 1)],
-      ["Random", `Fill ${name} with random small integers`, () => this.#randomize()],
-      ["Reset", `Reset ${name} to the example`, () => this.#reset()],
+      ...(blank
+        ? [["Clear", `Empty every cell of ${name}`, () => this.#commit(this.grids.map((grid) => grid.map((row) => row.map(() => ""))))]]
+        : [
+            ["Random", `Fill ${name} with random small integers`, () => this.#randomize()],
+            ["Reset", `Reset ${name} to the example`, () => this.#reset()],
+          ]),
     ];
     this.buttons = {};
     for (const [text, label, action] of tools) {
@@ -168,7 +176,7 @@ export class MatrixEditor {
     apply.type = "button";
     apply.textContent = "Apply";
     details.addEventListener("toggle", () => {
-      if (details.open) area.value = gridsToText(this.grids);
+      if (details.open) area.value = this.grids.flat(2).some((cell) => cell !== "") ? gridsToText(this.grids) : "";
     });
     apply.addEventListener("click", () => this.#applyText(area.value));
     details.append(summary, label, apply);
@@ -181,15 +189,15 @@ export class MatrixEditor {
     const blocks = text.split("|").map(parseGridText).filter((rows) => rows.length);
     if (!blocks.length) return;
     const rows = Math.min(this.options.maxRows, Math.max(...blocks.map((b) => b.length)));
-    const cols = Math.min(this.options.maxCols, Math.max(...blocks.flat().map((r) => r.length)));
-    const grids = this.grids.map((_, g) => fitGrid(blocks[g] ?? [], rows, cols, "0"));
+    const cols = Math.min(this.options.maxCols, Math.max(1, ...blocks.flat().map((r) => r.length)));
+    const grids = this.grids.map((_, g) => fitGrid(blocks[g] ?? [], rows, cols, this.fill));
     this.#commit(grids);
   }
 
   /** Back to the starting numbers, keeping the number of grids (channels are the page's business). */
   #reset() {
     const [rows, cols] = [this.initial[0].length, this.initial[0][0].length];
-    this.#commit(this.grids.map((grid, g) => clone(this.initial[g] ?? fitGrid(grid, rows, cols, "0"))));
+    this.#commit(this.grids.map((grid, g) => clone(this.initial[g] ?? fitGrid(grid, rows, cols, this.fill))));
   }
 
   #randomize() {
@@ -203,7 +211,7 @@ export class MatrixEditor {
     const r = Math.max(1, Math.min(this.options.maxRows, rows));
     const c = Math.max(1, Math.min(this.options.maxCols, cols));
     if (r === this.rows && c === this.cols) return;
-    this.#commit(this.grids.map((grid) => fitGrid(grid, r, c, "0")));
+    this.#commit(this.grids.map((grid) => fitGrid(grid, r, c, this.fill)));
   }
 
   /** @param {string[][][]} grids */
@@ -306,7 +314,7 @@ export class MatrixEditor {
     const c0 = Number(input.dataset.col);
     const needRows = Math.min(this.options.maxRows, Math.max(this.rows, r0 + rows.length));
     const needCols = Math.min(this.options.maxCols, Math.max(this.cols, c0 + Math.max(...rows.map((row) => row.length))));
-    const grids = this.grids.map((grid) => fitGrid(grid, needRows, needCols, "0"));
+    const grids = this.grids.map((grid) => fitGrid(grid, needRows, needCols, this.fill));
     rows.forEach((row, i) =>
       row.forEach((cell, j) => {
         if (r0 + i < needRows && c0 + j < needCols) grids[g][r0 + i][c0 + j] = cell;

@@ -4,10 +4,21 @@
  * array of the answer (the padding drawn around an input) carries neither. The grid is one tab stop:
  * arrow keys, Home and End move between cells, and pointing at or focusing a cell reports it.
  * A small "TeX" button beside the caption copies the numbers as a LaTeX `bmatrix`.
+ *
+ * A cell whose number is withheld (withhold.js: a quiz, or the result being checked) is drawn
+ * blank, without its number anywhere in the document, until it is revealed: a click, Enter or
+ * Space on it reveals it.
  */
 
 import { bmatrixLatex, latexButton } from "./latex.js";
 import { formatNumber, fullNumber } from "./number-format.js";
+import { isWithheld, onWithheldChange, revealCell } from "./withhold.js";
+
+/** Grids that hold withheld cells; they put the numbers back when these are revealed. */
+const withholding = new Set();
+onWithheldChange(() => {
+  for (const view of withholding) view.showRevealed();
+});
 
 /**
  * @typedef {object} MatrixViewOptions
@@ -33,11 +44,16 @@ export class MatrixView {
     this.revealed = this.rows * this.cols;
     /** @type {HTMLTableCellElement[][]} */
     this.cells = [];
+    this.apiIndex = apiIndex;
+    /** @type {HTMLTableCellElement[]} cells drawn without their number */
+    this.withheld = [];
 
     this.element = document.createElement("figure");
     this.element.className = "matrix";
     this.element.dataset.matrix = field;
-    const copy = latexButton(label, () => bmatrixLatex(this.values));
+    const copy = latexButton(label, () =>
+      bmatrixLatex(this.values.map((row, r) => row.map((value, c) => (this.isWithheld(r, c) ? null : value)))),
+    );
     if (caption) {
       const figcaption = document.createElement("figcaption");
       figcaption.append(caption, copy);
@@ -57,13 +73,9 @@ export class MatrixView {
           const td = document.createElement("td");
           const index = apiIndex(r, c);
           td.tabIndex = r === 0 && c === 0 ? 0 : -1;
-          const text = formatNumber(value);
-          td.textContent = text;
-          if (index) {
-            td.dataset.value = fullNumber(value);
-            td.dataset.index = index.join(",");
-            if (text.replace("\u2212", "-") !== td.dataset.value) td.title = td.dataset.value;
-          }
+          if (index) td.dataset.index = index.join(",");
+          if (isWithheld(field, index)) withhold(td, this.withheld);
+          else showNumber(td, value, Boolean(index));
           if (cellClasses) td.classList.add(...cellClasses(r, c));
           tr.append(td);
           return td;
@@ -95,6 +107,50 @@ export class MatrixView {
       if (!table.contains(event.relatedTarget)) onLeave?.(this);
     });
     table.addEventListener("keydown", (event) => this.#move(event));
+    if (this.withheld.length) {
+      withholding.add(this);
+      table.addEventListener("click", (event) => {
+        const td = cellOf(event);
+        if (td?.dataset.withheld !== undefined) this.#reveal(td);
+      });
+    }
+  }
+
+  /**
+   * Whether the cell is drawn without its number.
+   * @param {number} row
+   * @param {number} col
+   */
+  isWithheld(row, col) {
+    return this.cells[row][col].dataset.withheld !== undefined;
+  }
+
+  /** Put back the numbers that are no longer withheld; a grid taken off the page lets go. */
+  showRevealed() {
+    if (!this.element.isConnected) {
+      withholding.delete(this);
+      return;
+    }
+    this.withheld = this.withheld.filter((td) => {
+      const [r, c] = position(td);
+      const index = this.apiIndex(r, c);
+      if (isWithheld(this.field, index)) return true;
+      release(td, this.values[r][c], Boolean(index));
+      return false;
+    });
+    if (!this.withheld.length) withholding.delete(this);
+  }
+
+  /** @param {HTMLTableCellElement} td a withheld cell the learner asks to see */
+  #reveal(td) {
+    const [r, c] = position(td);
+    const index = this.apiIndex(r, c);
+    if (index) {
+      revealCell(this.field, index);
+      return;
+    }
+    release(td, this.values[r][c], false); // drawn beside the array: only this copy
+    this.withheld = this.withheld.filter((cell) => cell !== td);
   }
 
   /**
@@ -125,6 +181,11 @@ export class MatrixView {
   #move(event) {
     const td = event.target.closest("td");
     if (!td) return;
+    if ((event.key === "Enter" || event.key === " ") && td.dataset.withheld !== undefined) {
+      event.preventDefault();
+      this.#reveal(td);
+      return;
+    }
     let [r, c] = position(td);
     const moves = {
       ArrowUp: () => (r -= 1),
@@ -144,6 +205,47 @@ export class MatrixView {
     target.tabIndex = 0;
     target.focus();
   }
+}
+
+/**
+ * Write a cell's number: rounded as text, in full in `data-value` (for a cell of the answer's
+ * array) and in the title when the text rounds it.
+ * @param {HTMLTableCellElement} td
+ * @param {number} value
+ * @param {boolean} indexed
+ */
+function showNumber(td, value, indexed) {
+  const text = formatNumber(value);
+  td.textContent = text;
+  if (!indexed) return;
+  td.dataset.value = fullNumber(value);
+  if (text.replace("\u2212", "-") !== td.dataset.value) td.title = td.dataset.value;
+}
+
+/**
+ * Draw a cell without its number.
+ * @param {HTMLTableCellElement} td
+ * @param {HTMLTableCellElement[]} list where the grid keeps its withheld cells
+ */
+function withhold(td, list) {
+  td.textContent = "?";
+  td.dataset.withheld = "";
+  td.classList.add("is-withheld");
+  td.setAttribute("aria-label", "hidden; press Enter to reveal");
+  list.push(td);
+}
+
+/**
+ * Give a withheld cell its number.
+ * @param {HTMLTableCellElement} td
+ * @param {number} value
+ * @param {boolean} indexed
+ */
+function release(td, value, indexed) {
+  delete td.dataset.withheld;
+  td.classList.remove("is-withheld");
+  td.removeAttribute("aria-label");
+  showNumber(td, value, indexed);
 }
 
 /** @param {HTMLTableCellElement} td @returns {[number, number]} row and column in its grid */

@@ -188,3 +188,10 @@ def test_axe_finds_no_serious_or_critical_violation_on_the_worksheet(page: Page,
         if v["impact"] in ("serious", "critical")
     ]
     assert not serious, "axe: " + "; ".join(serious)
+
+
+def test_a_withheld_matrix_copies_as_latex_without_its_numbers(page: Page) -> None:
+    page.goto("/conv?input=1,2,3;4,5,6;7,8,9&kernel=1,2;3,4&grad_output=1,2;-1,1&hide=output")
+    expect(page.locator('[data-matrix="output"] td[data-withheld]')).to_have_count(4)
+    page.get_by_role("button", name="Copy O output as LaTeX").first.click()
+    assert page.evaluate("navigator.clipboard.readText()") == "\\begin{bmatrix}\n? & ? \\\\\n? & ?\n\\end{bmatrix}"

@@ -7,6 +7,7 @@
 import { equationBlock, mathLine } from "../equation.js";
 import { MatrixView } from "../matrix-view.js";
 import { formatNumber } from "../number-format.js";
+import { isHidden } from "../withhold.js";
 import {
   addCell,
   arrow,
@@ -154,8 +155,11 @@ function formula(lines, words) {
   return block;
 }
 
+const HIDDEN_DOTS = "The input's dots are left off the curve while the result is hidden: their heights are its numbers.";
+
 /** Points of the input's cells on a curve: (x, what `field` holds). */
 function points(model, field) {
+  if (isHidden(field)) return []; // a dot at (x, f(x)) would show the hidden number
   return model.indices.map((index) => ({
     x: model.value("input", index),
     y: model.value(field, index),
@@ -194,6 +198,7 @@ function forwardStage(model, { grid }, view) {
   });
   view.plots.push(plot);
   view.body.append(plot.element);
+  if (isHidden("output")) view.body.append(paragraph("note", HIDDEN_DOTS));
   if (!model.curve) view.body.append(paragraph("note", "Softmax has no curve of one variable: each yᵢ depends on every x. The dots are this input's."));
   for (const c of range(model.shape[0])) view.grids.append(gridRow(grid("input", c, 0, "input"), arrow(name), grid("output", c, 1, "output")));
 }
@@ -230,6 +235,7 @@ function derivativeStage(model, { grid, jacobian }, view) {
     });
     view.plots.push(plot);
     view.body.append(plot.element);
+    if (isHidden("local_derivative")) view.body.append(paragraph("note", HIDDEN_DOTS));
   }
   for (const c of range(model.shape[0])) view.grids.append(gridRow(grid("input", c, 0, "input"), arrow("slope"), grid("local_derivative", c, 0, "local derivative")));
   if (model.function === "softmax") {

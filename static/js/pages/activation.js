@@ -5,7 +5,7 @@
  */
 
 import { postJson } from "../api.js";
-import { readQuery, writeQuery } from "../state.js";
+import { Practice, openLink } from "../practice.js";
 import { Timeline } from "../timeline.js";
 import { cellKey, light, renderExplanation, setUpCopyLink, showStatus } from "./layer-page.js";
 import { explain, explainChoice, symbolText } from "./activation-explain.js";
@@ -30,8 +30,21 @@ const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 /** The field each stage fills in cell by cell. */
 const PROGRESSIVE = { 0: "output", 3: "grad_input" };
 
+/** What a learner may compute by hand and check; `gives`: drawn with the same numbers (ReLU's comparison, softmax's Jacobian). */
+const CHECKABLE = [
+  { name: "output", label: "y, the output" },
+  {
+    name: "local_derivative",
+    label: "f′(x), the local derivative",
+    gives: [choiceField("local_derivative", "0"), choiceField("local_derivative", "1"), "jacobian"],
+  },
+  { name: "grad_input", label: "∂L/∂x, the input gradient", gives: [choiceField("grad_input", "0"), choiceField("grad_input", "1")] },
+];
+
+const link = await openLink("activation", LINK_SCHEMA, location.search, (query) => linkFields(stateFromQuery(query)));
+
 const page = {
-  state: stateFromQuery(readQuery(LINK_SCHEMA, location.search)),
+  state: stateFromQuery(link.query),
   /** @type {ActivationModel|null} */
   model: null,
   /** @type {import("./activation-stages.js").ActivationStageView[]} */
@@ -54,6 +67,16 @@ document.getElementById("editors")?.append(form.element);
 
 const timeline = new Timeline({ label: "Stages of the computation", onStep });
 document.getElementById("timeline")?.append(timeline.element);
+
+const practice = new Practice({
+  kind: "activation",
+  link,
+  timeline,
+  results: CHECKABLE,
+  stages: { forward: 0, backward: 3 },
+  redraw: (full) => page.model && (full ? showResult() : page.stages.forEach((_, stage) => drawStage(stage))),
+});
+document.getElementById("timeline")?.before(practice.element);
 
 setUpCopyLink(writeLink);
 compute();
@@ -85,7 +108,7 @@ function fitUpstream(state, kind) {
 }
 
 function writeLink() {
-  writeQuery(LINK_SCHEMA, linkFields(page.state));
+  link.write(linkFields(page.state));
 }
 
 /** The layer's answer, then the other f′(0) (ReLU) and the sampled curve (not softmax). */
@@ -144,6 +167,7 @@ async function curve(body, signal) {
 
 function showResult() {
   const model = /** @type {ActivationModel} */ (page.model);
+  practice.update(model.body, model.data);
   page.stages = buildStages(model, {
     onPoint: (stage, field, index) => {
       page.pointed = { stage, field, index };
@@ -240,6 +264,7 @@ function drawStage(stage, stepped = false) {
   light(view, focus ? [["is-source", explanation.sources], ["is-focus", [/** @type {[string, number[]]} */ (focus)]]] : []);
   const keys = focus ? pointsOf(model, field, index) : [];
   for (const plot of view.plots) plot.light(keys);
+  if (practice.conceal(view.panel, [[field, index], ...explanation.sources])) return;
   renderExplanation(view, explanation);
   view.panel.classList.toggle("is-writing", stepped && !pointed);
 }

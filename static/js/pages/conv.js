@@ -5,7 +5,7 @@
 
 import { postJson } from "../api.js";
 import { fitGrid } from "../matrix-editor.js";
-import { readQuery, writeQuery } from "../state.js";
+import { Practice, openLink } from "../practice.js";
 import { Timeline } from "../timeline.js";
 import { torchSnippet, numpySnippet } from "./conv-code.js";
 import { EXPANDED, explain, symbolText } from "./conv-explain.js";
@@ -30,8 +30,25 @@ const STAGE_DEFAULTS = [
   ["updated_kernel", [0, 0, 0, 0]],
 ];
 
+/** What a learner may compute by hand and check, in the chapter's order; `gives`: drawn with the same numbers. */
+const CHECKABLE = [
+  { name: "output", label: "O, the output (eq. 9.5)" },
+  { name: "padded_input", label: "P, the padded input" },
+  { name: "grad_output", label: "∂L/∂O, from the target and the loss", when: (body) => "target" in body },
+  { name: "upsampled_grad", label: "G↑, ∂L/∂O upsampled by the stride", gives: ["padded_upsampled_grad"] },
+  { name: "grad_kernel", label: "∂L/∂F, the kernel gradient (eq. 9.8)", gives: ["updated_kernel"] },
+  { name: "grad_bias", label: "∂L/∂b, the bias gradient", gives: ["updated_bias"] },
+  { name: "rotated_kernel", label: "F¹⁸⁰, the kernel rotated by 180°" },
+  { name: "padded_upsampled_grad", label: "G̃, G↑ padded for the full convolution", gives: ["upsampled_grad"] },
+  { name: "grad_padded_input", label: "∂L/∂P, before the padding is cropped", gives: ["grad_input"] },
+  { name: "grad_input", label: "∂L/∂I, the input gradient (eq. 9.9)", gives: ["grad_padded_input"] },
+  { name: "updated_kernel", label: "F − α·∂L/∂F, the updated kernel" },
+];
+
+const link = await openLink("conv", LINK_SCHEMA, location.search, (query) => linkFields(stateFromQuery(query)));
+
 const page = {
-  state: stateFromQuery(readQuery(LINK_SCHEMA, location.search)),
+  state: stateFromQuery(link.query),
   /** @type {ConvModel|null} */
   model: null,
   /** @type {import("./conv-stages.js").StageView[]} */
@@ -58,6 +75,16 @@ document.getElementById("editors")?.append(form.element);
 
 const timeline = new Timeline({ label: "Stages of the computation", onStep });
 document.getElementById("timeline")?.append(timeline.element);
+
+const practice = new Practice({
+  kind: "conv",
+  link,
+  timeline,
+  results: CHECKABLE,
+  stages: { forward: 0, grad_output: 1, grad_kernel: 2, grad_input: 3, update: 4 },
+  redraw: (full) => page.model && (full ? showResult() : page.stages.forEach((_, stage) => drawStage(stage))),
+});
+document.getElementById("timeline")?.before(practice.element);
 
 setUpCopyLink();
 setUpCode();
@@ -94,7 +121,7 @@ function fitUpstream(state, kind) {
 }
 
 function writeLink() {
-  writeQuery(LINK_SCHEMA, linkFields(page.state));
+  link.write(linkFields(page.state));
 }
 
 async function compute() {
@@ -134,6 +161,7 @@ async function compute() {
 
 function showResult() {
   const model = /** @type {ConvModel} */ (page.model);
+  practice.update(model.body, model.data);
   page.stages = buildStages(model, {
     onPoint: (stage, field, index, group) => {
       page.pointed = { stage, field, index, group };
@@ -216,6 +244,7 @@ function drawStage(stage, stepped = false) {
   const explanation = explain(model, shown[0], shown[1], { limit: page.unabridged.has(key) ? Infinity : 12 });
   if (explanation.missing) askTerms(...shown);
   highlight(view, focus, focus ? explanation : null, pointed ? pointed.group : null);
+  if (practice.conceal(view.panel, [shown, ...explanation.sources])) return;
   const shortened = explanation.count > 12 && !page.unabridged.has(key);
   const showAll = () => {
     page.unabridged.add(key);

@@ -320,6 +320,7 @@ export function drawRouting(view, model, count) {
   for (const { view: grid, channel } of view.routed) {
     grid.cells.forEach((row, R) =>
       row.forEach((td, C) => {
+        if (grid.isWithheld(R, C)) return; // no running sum either: it would give the number away
         const state = sums?.get(cellKey("grad_input", [channel, R, C]));
         let text = formatNumber(grid.values[R][C]);
         let partial = false;

@@ -5,7 +5,7 @@
 
 import { postJson } from "../api.js";
 import { fitGrid } from "../matrix-editor.js";
-import { readQuery, writeQuery } from "../state.js";
+import { Practice, openLink } from "../practice.js";
 import { Timeline } from "../timeline.js";
 import { cellKey, light, renderExplanation, setUpCopyLink, showStatus } from "./layer-page.js";
 import { explain, marks, totals } from "./pool-explain.js";
@@ -22,8 +22,17 @@ const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 /** The cell each stage explains when nothing is pointed at and the timeline is elsewhere. */
 const STAGE_DEFAULTS = [["output", [0, 0, 0]], ["grad_output", [0, 0, 0]], ["grad_output", [0, 0, 0]], null];
 
+/** What a learner may compute by hand and check. */
+const CHECKABLE = [
+  { name: "output", label: "O, the pooled output" },
+  { name: "mask", label: "the mask, where each window's gradient goes" },
+  { name: "grad_input", label: "∂L/∂I, the input gradient" },
+];
+
+const link = await openLink("pool", LINK_SCHEMA, location.search, (query) => linkFields(stateFromQuery(query)));
+
 const page = {
-  state: stateFromQuery(readQuery(LINK_SCHEMA, location.search)),
+  state: stateFromQuery(link.query),
   /** @type {PoolModel|null} */
   model: null,
   /** @type {import("./pool-stages.js").PoolStageView[]} */
@@ -46,6 +55,16 @@ document.getElementById("editors")?.append(form.element);
 
 const timeline = new Timeline({ label: "Stages of the computation", onStep });
 document.getElementById("timeline")?.append(timeline.element);
+
+const practice = new Practice({
+  kind: "pool",
+  link,
+  timeline,
+  results: CHECKABLE,
+  stages: { forward: 0, backward: 2 },
+  redraw: (full) => page.model && (full ? showResult() : page.stages.forEach((_, stage) => drawStage(stage))),
+});
+document.getElementById("timeline")?.before(practice.element);
 
 setUpCopyLink(writeLink);
 compute();
@@ -79,7 +98,7 @@ function fitUpstream(state, kind) {
 }
 
 function writeLink() {
-  writeQuery(LINK_SCHEMA, linkFields(page.state));
+  link.write(linkFields(page.state));
 }
 
 async function compute() {
@@ -109,6 +128,7 @@ async function compute() {
 
 function showResult() {
   const model = /** @type {PoolModel} */ (page.model);
+  practice.update(model.body, model.data);
   page.stages = buildStages(model, {
     onPoint: (stage, field, index) => {
       page.pointed = { stage, field, index };
@@ -187,6 +207,7 @@ function drawStage(stage, stepped = false) {
   const shown = /** @type {[string, number[]]} */ (focus ?? STAGE_DEFAULTS[stage]);
   const explanation = explain(model, shown[0], shown[1], stage);
   light(view, focus ? marks(/** @type {[string, number[]]} */ (focus), explanation) : []);
+  if (practice.conceal(view.panel, [shown, ...explanation.sources])) return;
   renderExplanation(view, explanation);
   view.panel.classList.toggle("is-writing", stepped && !pointed);
 }

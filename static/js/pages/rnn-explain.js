@@ -18,6 +18,7 @@ import { parsePath, stepPath } from "./rnn-model.js";
  * @property {Token[][]} lines the equation, one line per row
  * @property {CellRef[]} sources cells the value was computed from
  * @property {string} note one sentence in words
+ * @property {CellRef[]} [shows] the cells whose numbers the equation writes out, besides its sources
  */
 
 /** Sums longer than this are written with "…". */
@@ -539,6 +540,16 @@ function contribution(model, s, name, index) {
  * @returns {Explanation}
  */
 export function explain(model, path, index) {
+  return { ...explainCell(model, path, index), shows: [[path, index]] };
+}
+
+/**
+ * @param {RnnModel} model
+ * @param {string} path
+ * @param {number[]} index
+ * @returns {Explanation}
+ */
+function explainCell(model, path, index) {
   const { s, field } = parsePath(path);
   if (s !== null) {
     const term = /^contribution\.grad_(.)$/.exec(field);
@@ -614,6 +625,7 @@ export function forwardStep(model, s) {
       [{ sym: { name: "L", sup: String(t) } }, "=", { text: "loss" }, "(", stepSym(model, "ỹ", t, null), ",", stepSym(model, "y", t, null), ")", "=", { num: step.loss }],
     ],
     sources: [...wholeVector(model, s, "x"), ...previousState(model, s)],
+    shows: ["a", "h", "o", "y_hat", "loss"].flatMap((field) => (field === "loss" ? [[stepPath(s, "loss"), []]] : wholeVector(model, s, field))),
     note: `Lᵗ is ${LOSS_WORDS[model.loss]}. Point at any number for its own equation.`,
   });
 }
@@ -644,6 +656,7 @@ export function backwardStep(model, s) {
       ["‖", grad("h", t), "‖", "=", { num: step.grad_h_norm }],
     ],
     sources: [...wholeVector(model, s, "grad_o"), ...(t < model.T && !step.cut ? wholeVector(model, s + 1, "grad_a") : [])],
+    shows: ["grad_h_from_output", "grad_h_from_next", "grad_h", "hidden_derivative", "grad_a"].flatMap((field) => wholeVector(model, s, field)),
     note: fromNext ? `Wᵀ∂L/∂a${superscript(t + 1)} is 0: ${fromNext}.` : "",
   });
 }

@@ -6,8 +6,9 @@
 
 import { postJson } from "../api.js";
 import { equationBlock } from "../equation.js";
-import { readQuery, writeQuery } from "../state.js";
+import { Practice, openLink } from "../practice.js";
 import { Timeline } from "../timeline.js";
+import { hidesAnyOf } from "../withhold.js";
 import { CellRegistry } from "./rnn-cells.js";
 import { backwardStep, explain, forwardStep } from "./rnn-explain.js";
 import { RnnForm } from "./rnn-form.js";
@@ -29,6 +30,24 @@ const PARTS = [
   { key: "update", title: "Update the weights", cite: "Fig. 9.2", stages: [4] },
 ];
 
+/** A weight's gradient: the weight updated with it and each step's term of it show its numbers too. */
+const weightGradient = (name) => ({ name: `grad_${name}`, label: `∂L/∂${name}`, gives: [`updated.${name}`, `steps[].contribution.grad_${name}`] });
+
+/** What a learner may compute by hand and check; `steps[]` results are checked one step at a time. */
+const CHECKABLE = [
+  { name: "steps[].a", label: "aᵗ, the pre-activation" },
+  { name: "steps[].h", label: "hᵗ, the state" },
+  { name: "steps[].o", label: "oᵗ, the output" },
+  { name: "steps[].grad_o", label: "∂L/∂oᵗ" },
+  { name: "steps[].grad_h_from_next", label: "Wᵀ∂L/∂aᵗ⁺¹, what step t + 1 sends back" },
+  { name: "steps[].grad_h", label: "∂L/∂hᵗ, back through time", gives: ["steps[].grad_h_from_next", "steps[].grad_a"] },
+  { name: "steps[].grad_a", label: "∂L/∂aᵗ" },
+  { name: "grad_h0", label: "∂L/∂h⁰" },
+  ...["U", "W", "V", "b", "c"].map(weightGradient),
+];
+
+const link = await openLink("rnn", LINK_SCHEMA, location.search, (query) => linkFields(stateFromQuery(query)));
+
 /**
  * @typedef {import("./rnn-steps.js").RnnStep} RnnStep
  * @typedef {import("./rnn-explain.js").Explanation} Explanation
@@ -36,7 +55,7 @@ const PARTS = [
  */
 
 const page = {
-  state: stateFromQuery(readQuery(LINK_SCHEMA, location.search)),
+  state: stateFromQuery(link.query),
   /** @type {RnnModel|null} */
   model: null,
   /** @type {RnnStep[]} */
@@ -84,6 +103,17 @@ document.getElementById("editors")?.append(form.element);
 const timeline = new Timeline({ label: "Steps of the computation", onStep });
 document.getElementById("timeline")?.append(timeline.element);
 
+const practice = new Practice({
+  kind: "rnn",
+  link,
+  timeline,
+  results: CHECKABLE,
+  stages: { forward: 0, backward: 1, weights: 3 },
+  matchStep: (step, field) => step.weight !== null && field.endsWith(`grad_${step.weight}`),
+  redraw: (full) => page.model && (full ? showResult() : drawPanels(false)),
+});
+document.getElementById("timeline")?.before(practice.element);
+
 setUpCopyLink();
 compute();
 
@@ -100,7 +130,7 @@ function edit(next) {
 }
 
 function writeLink() {
-  writeQuery(LINK_SCHEMA, linkFields(page.state));
+  link.write(linkFields(page.state));
 }
 
 async function compute() {
@@ -138,6 +168,7 @@ async function compute() {
 
 function showResult() {
   const model = /** @type {RnnModel} */ (page.model);
+  practice.update(model.body, model.data);
   registry.clear();
   page.unrolled = new UnrolledView(model, registry, (s) => select(s, true));
   page.norms = new NormsView(model, { onSelect: (s) => select(s, true) });
@@ -145,7 +176,7 @@ function showResult() {
   const panels = { unrolled: panel(0), gradients: panel(2), update: panel(3) };
   const bodies = {
     unrolled: [legend(), withPanel(page.unrolled.element, panels.unrolled)],
-    norms: [page.norms.element],
+    norms: [hidesAnyOf("steps[].grad_h") ? hiddenNorms() : page.norms.element],
     gradients: [withPanel(page.gradients.element, panels.gradients)],
     update: [withPanel(updateView(model, registry, () => edit({ ...page.state, learning_rate: "0.1" })), panels.update)],
   };
@@ -165,6 +196,14 @@ function showResult() {
   page.lastPart = -1;
   timeline.setSteps(page.steps, STAGE_TITLES, start);
   page.followSteps = true;
+}
+
+/** What stands in for the norms while ∂L/∂hᵗ is hidden: they would give its size away. */
+function hiddenNorms() {
+  const note = document.createElement("p");
+  note.className = "note";
+  note.textContent = "‖∂L/∂hᵗ‖ over t is shown once ∂L/∂hᵗ is revealed: it would give the hidden numbers away.";
+  return note;
 }
 
 /** A legend of the highlight colours of the unrolled network. */
@@ -350,6 +389,8 @@ function drawPanels(stepped) {
       lit = explanation;
       focus = [pointed.path, pointed.index];
     } else if (!page.pointed && part.stages.includes(step.stage)) lit = explanation;
+    const shown = [...explanation.sources, ...(explanation.shows ?? [])];
+    if (practice.conceal(view.panel, shown)) continue;
     renderExplanation(view.panel, explanation);
     view.panel.classList.toggle("is-writing", stepped && !pointed && part.stages.includes(step.stage));
   }
