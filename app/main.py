@@ -9,6 +9,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.templating import Jinja2Templates
 
 from . import __version__
+from .allocator import keep_freed_memory
 from .api.errors import install_error_handlers
 from .api import observability
 from .api.middleware import ApiCors, BodyLimit, SecurityHeaders
@@ -37,6 +38,7 @@ precision. Bad input gets a 4xx whose `field` names the culprit.
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    keep_freed_memory()
     app = FastAPI(
         title="Backprop Explorer", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None
     )
@@ -48,8 +50,9 @@ def create_app() -> FastAPI:
     install_docs(app, app.state.templates)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    # Pages' scripts and large JSON answers shrink 3–10× for clients that accept gzip.
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    # Scripts shrink about 3×, JSON of numbers about 2× for clients that accept gzip; level 1
+    # compresses a 1.4 MB answer in about 12 ms where level 5 takes 48 ms for 10 % less.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     app.add_middleware(ApiCors)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Observability)  # outermost: it times and counts every answer, 413s included

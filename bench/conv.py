@@ -118,6 +118,7 @@ def api_vs_bare(seconds: int = 5, connections: int = 16) -> dict[str, dict[str, 
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", str(port), "--log-level", "warning"],
         cwd=ROOT,
+        stdout=subprocess.DEVNULL,  # the access log, one line per request for both endpoints alike
     )
     try:
         for _ in range(100):

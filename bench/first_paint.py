@@ -68,7 +68,9 @@ def _serve() -> tuple[subprocess.Popen[bytes], str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--log-level", "warning"], cwd=ROOT
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,  # the access log
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
