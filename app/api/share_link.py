@@ -124,6 +124,17 @@ def _matches(header: str | None, etag: str) -> bool:
     return header.strip() == "*" or etag in (tag.strip().removeprefix("W/") for tag in header.split(","))
 
 
+def query_parameter(name: str, description: str, required: bool = False) -> dict[str, Any]:
+    """One documented query parameter, a string in the share-link format."""
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "schema": {"type": "string"},
+        "description": description + " Written in the share-link format.",
+    }
+
+
 def add_get_twin(
     router: APIRouter,
     path: str,
@@ -131,22 +142,24 @@ def add_get_twin(
     solve: Callable[[Any], dict[str, Any]],
     response_model: type[BaseModel],
     summary: str,
+    to_body: Callable[[list[tuple[str, str]]], dict[str, Any]] | None = None,
+    parameters: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Register ``GET path`` answering what ``POST path`` answers, from the share-link query."""
-    parameters = [
-        {
-            "name": name,
-            "in": "query",
-            "required": field.is_required(),
-            "schema": {"type": "string"},
-            "description": (field.description or "") + " Written in the share-link format.",
-        }
-        for name, field in model.model_fields.items()
-        if name != "terms_at"
-    ]
+    """Register ``GET path`` answering what ``POST path`` answers, from the share-link query.
+
+    `to_body` turns the query into the POST body when the model's own fields are not what the
+    link spells out one by one; `parameters` then documents the query instead.
+    """
+    if parameters is None:
+        parameters = [
+            query_parameter(name, field.description or "", field.is_required())
+            for name, field in model.model_fields.items()
+            if name != "terms_at"
+        ]
 
     def get_result(request: Request) -> Response:  # sync: FastAPI runs it off the event loop
-        body = query_to_body(model, list(request.query_params.multi_items()))
+        query = list(request.query_params.multi_items())
+        body = to_body(query) if to_body else query_to_body(model, query)
         try:
             validated = model.model_validate(body)
         except ValidationError as error:

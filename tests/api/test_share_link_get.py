@@ -97,3 +97,33 @@ def test_a_very_long_query_gets_a_clear_answer(client) -> None:
     too_big = "input=" + ";".join([row] * 65) + "&kernel=1"
     response = client.get(f"/api/v1/conv2d?{too_big}")
     assert response.status_code == 422 and "at most 64" in response.json()["detail"][0]["msg"]
+
+
+def test_check_answers_from_a_link_what_its_post_answers(client) -> None:
+    """The problem's fields are written as its page writes them, beside kind, result and answer."""
+    query = (
+        "kind=conv&result=grad_input&answer=4,11,6;-2,6,5;-2,1,1"
+        "&input=1,2,3;4,5,6;7,8,9&kernel=1,2;3,4&grad_output=1,2;-1,1&step=3"
+    )
+    got = client.get(f"/api/v1/check?{query}")
+    assert got.status_code == 200, got.text
+    body = {
+        "kind": "conv",
+        "problem": {"input": [[1, 2, 3], [4, 5, 6], [7, 8, 9]], "kernel": [[1, 2], [3, 4]], "grad_output": [[1, 2], [-1, 1]]},
+        "result": "grad_input",
+        "answer": [[4, 11, 6], [-2, 6, 5], [-2, 1, 1]],
+    }
+    assert got.json() == client.post("/api/v1/check", json=body).json()
+    assert [d["id"] for d in got.json()["diagnoses"]] == ["kernel_not_rotated"]
+    assert client.get(f"/api/v1/check?{query}", headers={"If-None-Match": got.headers["etag"]}).status_code == 304
+
+
+def test_a_check_link_reads_a_lone_number_or_row_as_the_result_it_answers(client) -> None:
+    one = client.get("/api/v1/check?kind=conv&result=output&answer=2&input=1&kernel=2")
+    assert one.status_code == 200 and one.json()["all_correct"]
+    row = client.get("/api/v1/check?kind=conv&result=output&answer=2,4&input=1,2&kernel=2")
+    assert row.status_code == 200 and row.json()["all_correct"]
+    wrong = client.get("/api/v1/check?kind=conv&result=output&answer=1,2,3&input=1,2&kernel=2")
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["field"] == "answer"
+    unknown = client.get("/api/v1/check?kind=nope&result=output&answer=1")
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["field"] == "kind"

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Depends
 from ...engine.check import Candidate, Tolerance, check_answer
 from ...engine.errors import InvalidInput, shape_text
 from ...engine.mistakes import Mistake, StageHint
-from ...settings import Settings, settings_dependency
+from ...settings import Settings, get_settings, settings_dependency
 from .. import limits
 from ..problems import MISTAKES, diagnosis_work, solve
 from ..responses import JSONBytes
 from ..results import RESULTS, Located, locate
-from ..schemas.check import CheckRequest, CheckResponse
+from ..schemas.check import PROBLEMS, CheckRequest, CheckResponse
+from ..share_link import add_get_twin, parse_value, query_parameter, query_to_body
 from ..schemas.common import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1", tags=["check my answer"])
@@ -44,6 +45,8 @@ def solve_check(request: CheckRequest, settings: Settings) -> dict[str, Any]:
     found = locate(request.kind, request.result, response)
     expected = np.asarray(found.value, dtype=float)
     answer = request.answer
+    if answer.shape != expected.shape and _without_single_axes(answer.shape) == _without_single_axes(expected.shape):
+        answer = np.reshape(answer, expected.shape)  # `5` for a 1×1 result, `1,2` in a link for a 1×2 one
     if answer.shape != expected.shape:
         raise InvalidInput(
             "answer", _shape_message(answer.shape, expected.shape, request.result, request.kind, response)
@@ -116,6 +119,10 @@ def _candidates(mistakes: tuple[Mistake, ...], problem: Any, found: Located, sha
     return candidates
 
 
+def _without_single_axes(shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(n for n in shape if n != 1)
+
+
 def _stage(hint: StageHint) -> dict[str, str]:
     return {"page": hint.page, "stage": hint.stage, "field": hint.field}
 
@@ -137,3 +144,41 @@ def _shape_message(
 
 def _has(shape: tuple[int, ...]) -> str:
     return f"has shape {shape_text(shape)}" if shape else "is a single number"
+
+
+_ANSWER_DEPTHS = {0, 1, 2, 3, 4}
+_TOLERANCES = {"tolerance_absolute": "absolute", "tolerance_relative": "relative"}
+
+
+def _body_from_link(query: list[tuple[str, str]]) -> dict[str, Any]:
+    """``kind``, ``result``, ``answer`` and ``tolerance_*`` by name; every other parameter is the problem's,
+    written as its own page's link writes it (``/conv?input=…`` → ``/api/v1/check?kind=conv&input=…``)."""
+    own = {name: text for name, text in query if name in ("kind", "result", "answer", *_TOLERANCES)}
+    body: dict[str, Any] = {name: own[name] for name in ("kind", "result") if name in own}
+    if "answer" in own:
+        body["answer"] = parse_value(own["answer"], _ANSWER_DEPTHS)
+    tolerance = {key: parse_value(own[name], {0}) for name, key in _TOLERANCES.items() if name in own}
+    if tolerance:
+        body["tolerance"] = tolerance
+    model = PROBLEMS.get(own.get("kind", ""))
+    rest = [(name, text) for name, text in query if name not in own]
+    body["problem"] = query_to_body(model, rest) if model else dict(rest)
+    return body
+
+
+add_get_twin(
+    router,
+    "/check",
+    CheckRequest,
+    lambda request: solve_check(request, get_settings()),
+    CheckResponse,
+    "Check a hand-computed result",
+    to_body=_body_from_link,
+    parameters=[
+        query_parameter("kind", "conv, pool, activation or rnn: which page's problem the other parameters are.", True),
+        query_parameter("result", "The result computed by hand, named as the layer's endpoint names it.", True),
+        query_parameter("answer", "The hand-computed numbers.", True),
+        query_parameter("tolerance_absolute", "Absolute room for rounding (default 0.005)."),
+        query_parameter("tolerance_relative", "Relative room for rounding (default 0.001)."),
+    ],
+)
