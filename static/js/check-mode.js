@@ -11,7 +11,7 @@ import { messageBesideField, messageLocation, postJson } from "./api.js";
 import { MatrixEditor } from "./matrix-editor.js";
 import { MatrixView } from "./matrix-view.js";
 import { formatNumber, fullNumber } from "./number-format.js";
-import { cellValue } from "./pages/layer-page.js";
+import { cellValue } from "./typed-numbers.js";
 import { namesField } from "./withhold.js";
 
 /**

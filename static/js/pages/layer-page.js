@@ -1,74 +1,11 @@
 /**
- * What the pooling and activation pages share: reading typed numbers, the settings fields, the
- * stage sections with their equation panels, lighting up the cells an equation names, the status
- * line and the "Copy link" button. Only DOM building lives here, never a number of its own.
+ * What the pooling and activation pages share: the settings fields, the stage sections with
+ * their equation panels, lighting up the cells an equation names, the status line and the
+ * "Copy link" button. Only DOM building lives here, never a number of its own.
  */
 
 import { equationBlock, symbolNode } from "../equation.js";
 import { messageBesideField, messageLocation, topField } from "../api.js";
-
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/**
- * A cell's text as a number when it is one (a typographic minus is accepted), else the text,
- * which the API then names as the culprit.
- * @param {string} text
- * @returns {number|string}
- */
-export function cellValue(text) {
-  const plain = text.trim().replace(/\u2212/g, "-");
-  if (!NUMBER.test(plain)) return text;
-  const value = Number(plain);
-  return Number.isFinite(value) ? value : text;
-}
-
-/**
- * `"2"` → 2, `"2,1"` → [2, 1]; `""` → undefined (the API's default).
- * @param {string} text
- * @returns {number|string|(number|string)[]|undefined}
- */
-export function listValue(text) {
-  if (text.trim() === "") return undefined;
-  const items = text.split(",").map(cellValue);
-  return items.length === 1 ? items[0] : items;
-}
-
-/**
- * Nested arrays of typed text as numbers (where they are numbers).
- * @param {any} block
- * @returns {any}
- */
-export function numbers(block) {
-  return Array.isArray(block) ? block.map(numbers) : cellValue(block);
-}
-
-/**
- * `value` as a pair of whole numbers [h, w] when the text is one number or two, else null.
- * @param {string} text
- * @param {[number, number]|null} fallback for empty text
- * @returns {[number, number]|null}
- */
-export function pairValue(text, fallback) {
-  const value = listValue(text);
-  if (value === undefined) return fallback;
-  const items = Array.isArray(value) ? value : [value, value];
-  return items.length === 2 && items.every(Number.isInteger) ? /** @type {[number, number]} */ (items) : null;
-}
-
-/**
- * Padding per side [top, bottom, left, right] from `p`, `p_h, p_w` or `top, bottom, left, right`.
- * @param {string} text
- * @returns {[number, number, number, number]|null}
- */
-export function sidesValue(text) {
-  const value = listValue(text) ?? 0;
-  const items = Array.isArray(value) ? value : [value];
-  if (!items.every(Number.isInteger)) return null;
-  if (items.length === 1) return [items[0], items[0], items[0], items[0]];
-  if (items.length === 2) return [items[0], items[0], items[1], items[1]];
-  if (items.length === 4) return /** @type {[number, number, number, number]} */ (items);
-  return null;
-}
 
 /** @param {number} n @returns {number[]} 0 … n − 1 */
 export const range = (n) => Array.from({ length: n }, (_, i) => i);
