@@ -5,8 +5,8 @@
 
 import { postJson } from "../api.js";
 import { fitGrid } from "../matrix-editor.js";
+import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
-import { Timeline } from "../timeline.js";
 import { torchSnippet, numpySnippet } from "./conv-code.js";
 import { EXPANDED, explain, symbolText } from "./conv-explain.js";
 import { ConvForm } from "./conv-form.js";
@@ -48,7 +48,6 @@ const CHECKABLE = [
 const link = await openLink("conv", LINK_SCHEMA, location.search, (query) => linkFields(stateFromQuery(query)));
 
 const page = {
-  state: stateFromQuery(link.query),
   /** @type {ConvModel|null} */
   model: null,
   /** @type {import("./conv-stages.js").StageView[]} */
@@ -61,20 +60,28 @@ const page = {
   unabridged: new Set(),
   /** Expansions asked of the API and not yet answered. */
   asked: new Set(),
-  request: /** @type {AbortController|null} */ (null),
-  timer: 0,
-  followSteps: false,
 };
 
-const status = /** @type {HTMLElement} */ (document.getElementById("status"));
 const stagesElement = /** @type {HTMLElement} */ (document.getElementById("stages"));
-const results = /** @type {HTMLElement} */ (document.getElementById("results"));
 
-const form = new ConvForm(page.state, { onChange });
-document.getElementById("editors")?.append(form.element);
-
-const timeline = new Timeline({ label: "Stages of the computation", onStep });
-document.getElementById("timeline")?.append(timeline.element);
+const runner = new PageRunner({
+  api: API,
+  state: stateFromQuery(link.query),
+  writeLink: (state) => link.write(linkFields(state)),
+  requestBody,
+  delay: debounceMs,
+  timelineLabel: "Stages of the computation",
+  drawStep,
+  onAnswer: (body, data) => {
+    page.model = new ConvModel(body, data);
+    page.asked.clear();
+    page.unabridged.clear();
+    page.pointed = null;
+    showResult();
+  },
+});
+runner.attach(new ConvForm(runner.state, { onChange }));
+const { timeline } = runner;
 
 const practice = new Practice({
   kind: "conv",
@@ -86,9 +93,8 @@ const practice = new Practice({
 });
 document.getElementById("timeline")?.before(practice.element);
 
-setUpCopyLink();
 setUpCode();
-compute();
+runner.compute();
 
 /**
  * An edit in the settings panel.
@@ -96,12 +102,7 @@ compute();
  * @param {import("./conv-form.js").ChangeKind} kind
  */
 function onChange(next, kind) {
-  page.state = fitUpstream(next, kind);
-  page.state.step = null;
-  form.sync(page.state);
-  writeLink();
-  clearTimeout(page.timer);
-  page.timer = setTimeout(compute, debounceMs(page.state));
+  runner.edit(fitUpstream(next, kind));
 }
 
 /**
@@ -120,45 +121,6 @@ function fitUpstream(state, kind) {
   return { ...state, [field]: Array.from({ length: cOut }, (_, co) => fitGrid(grids[co] ?? [], h, w, fill)) };
 }
 
-function writeLink() {
-  link.write(linkFields(page.state));
-}
-
-async function compute() {
-  const body = requestBody(page.state);
-  page.request?.abort();
-  const controller = new AbortController();
-  page.request = controller;
-  const slow = setTimeout(() => (status.textContent = "Computing…"), 300);
-  let result;
-  try {
-    result = await postJson(API, body, { signal: controller.signal });
-  } catch (error) {
-    if (error.name === "AbortError") return;
-    throw error;
-  } finally {
-    clearTimeout(slow);
-  }
-  if (page.request !== controller) return;
-  const unplaced = form.setErrors(result.ok ? [] : result.errors);
-  if (!result.ok) {
-    results.classList.toggle("is-stale", page.model !== null);
-    const count = result.errors.length;
-    const rest = unplaced.map((error) => error.msg).join(" ");
-    status.textContent = `${count === 1 ? "A field needs" : `${count} fields need`} attention: see the message${count === 1 ? "" : "s"} beside ${count === 1 ? "it" : "them"}. ${rest}`;
-    status.classList.add("is-error");
-    return;
-  }
-  status.textContent = "";
-  status.classList.remove("is-error");
-  results.classList.remove("is-stale");
-  page.model = new ConvModel(body, result.data);
-  page.asked.clear();
-  page.unabridged.clear();
-  page.pointed = null;
-  showResult();
-}
-
 function showResult() {
   const model = /** @type {ConvModel} */ (page.model);
   practice.update(model.body, model.data);
@@ -172,34 +134,26 @@ function showResult() {
       page.pointed = null;
       drawStage(stage);
     },
-    onAskLearningRate: () => onChange({ ...page.state, learning_rate: "0.01" }, "values"),
+    onAskLearningRate: () => onChange({ ...runner.state, learning_rate: "0.01" }, "values"),
   });
   stagesElement.replaceChildren(...page.stages.map((stage) => stage.section));
   page.steps = buildSteps(model);
-  const last = page.steps.length - 1;
-  const start = page.state.step === null ? last : Math.min(last, page.state.step - 1);
-  page.followSteps = false;
-  timeline.setSteps(page.steps, STAGE_TITLES, start);
-  page.followSteps = true;
+  runner.showSteps(page.steps, STAGE_TITLES);
   updateCode();
   if (model.termsOmitted) STAGE_DEFAULTS.forEach(([field, index]) => askTerms(field, index));
 }
 
 /**
- * Draw timeline step `index`; while paused, the step goes into the link.
+ * Draw timeline step `index`.
  * @param {number} index
- * @param {boolean} playing
+ * @param {boolean} follow bring the step into view
  */
-function onStep(index, playing) {
+function drawStep(index, follow) {
   if (!page.model) return;
   const step = page.steps[index];
-  page.stages.forEach((_, stage) => drawStage(stage, page.followSteps && stage === step.stage));
+  page.stages.forEach((_, stage) => drawStage(stage, follow && stage === step.stage));
   if (step.focus) prefetch(step.focus);
-  if (page.followSteps) scrollToStep(step);
-  if (!playing) {
-    page.state.step = index === page.steps.length - 1 ? null : index + 1;
-    writeLink();
-  }
+  if (follow) scrollToStep(step);
 }
 
 /**
@@ -301,22 +255,6 @@ async function askTerms(field, index, more = []) {
   }
   model.addTerms(result.data.terms ?? []);
   page.stages.forEach((_, stage) => drawStage(stage));
-}
-
-function setUpCopyLink() {
-  const button = document.getElementById("copy-link");
-  const said = document.getElementById("copy-status");
-  if (!button || !said) return;
-  button.hidden = false;
-  button.addEventListener("click", async () => {
-    writeLink();
-    try {
-      await navigator.clipboard.writeText(location.href);
-      said.textContent = "Link copied: it opens this exact view.";
-    } catch {
-      said.textContent = `Copy this link: ${location.href}`;
-    }
-  });
 }
 
 function setUpCode() {

@@ -1,7 +1,7 @@
 /**
  * What the pooling and activation pages share: the settings fields, the stage sections with
- * their equation panels, lighting up the cells an equation names, the status line and the
- * "Copy link" button. Only DOM building lives here, never a number of its own.
+ * their equation panels, and lighting up the cells an equation names. Only DOM building lives
+ * here, never a number of its own.
  */
 
 import { equationBlock, symbolNode } from "../equation.js";
@@ -243,44 +243,6 @@ export function messageCell(error) {
   const where = messageLocation(error.msg);
   if (!where || where.row === undefined || where.column === undefined) return null;
   return { grid: (where.channel ?? 1) - 1, row: where.row - 1, col: where.column - 1 };
-}
-
-/**
- * The status line after an answer: empty when it is fine, else how many fields need attention
- * and any message that belongs to no field.
- * @param {HTMLElement} status
- * @param {import("../api.js").FieldError[]} errors all of them
- * @param {import("../api.js").FieldError[]} unplaced those shown nowhere else
- */
-export function showStatus(status, errors, unplaced) {
-  status.classList.toggle("is-error", errors.length > 0);
-  if (!errors.length) {
-    status.textContent = "";
-    return;
-  }
-  const one = errors.length === 1;
-  const rest = unplaced.map((error) => error.msg).join(" ");
-  status.textContent = `${one ? "A field needs" : `${errors.length} fields need`} attention: see the message${one ? "" : "s"} beside ${one ? "it" : "them"}. ${rest}`;
-}
-
-/**
- * Show the "Copy link" button: it puts the page's current link on the clipboard.
- * @param {() => void} writeLink brings the address bar up to date first
- */
-export function setUpCopyLink(writeLink) {
-  const button = document.getElementById("copy-link");
-  const said = document.getElementById("copy-status");
-  if (!button || !said) return;
-  button.hidden = false;
-  button.addEventListener("click", async () => {
-    writeLink();
-    try {
-      await navigator.clipboard.writeText(location.href);
-      said.textContent = "Link copied: it opens this exact view.";
-    } catch {
-      said.textContent = `Copy this link: ${location.href}`;
-    }
-  });
 }
 
 /**

@@ -3,11 +3,10 @@
  * The page's state lives in the URL (see pool-request.js); every number shown comes from the API.
  */
 
-import { postJson } from "../api.js";
 import { fitGrid } from "../matrix-editor.js";
+import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
-import { Timeline } from "../timeline.js";
-import { cellKey, light, renderExplanation, setUpCopyLink, showStatus } from "./layer-page.js";
+import { cellKey, light, renderExplanation } from "./layer-page.js";
 import { explain, marks, totals } from "./pool-explain.js";
 import { PoolForm } from "./pool-form.js";
 import { PoolModel } from "./pool-model.js";
@@ -32,7 +31,6 @@ const CHECKABLE = [
 const link = await openLink("pool", LINK_SCHEMA, location.search, (query) => linkFields(stateFromQuery(query)));
 
 const page = {
-  state: stateFromQuery(link.query),
   /** @type {PoolModel|null} */
   model: null,
   /** @type {import("./pool-stages.js").PoolStageView[]} */
@@ -41,20 +39,26 @@ const page = {
   steps: [],
   /** @type {{stage: number, field: string, index: number[]}|null} */
   pointed: null,
-  request: /** @type {AbortController|null} */ (null),
-  timer: 0,
-  followSteps: false,
 };
 
-const status = /** @type {HTMLElement} */ (document.getElementById("status"));
 const stagesElement = /** @type {HTMLElement} */ (document.getElementById("stages"));
-const results = /** @type {HTMLElement} */ (document.getElementById("results"));
 
-const form = new PoolForm(page.state, { onChange });
-document.getElementById("editors")?.append(form.element);
-
-const timeline = new Timeline({ label: "Stages of the computation", onStep });
-document.getElementById("timeline")?.append(timeline.element);
+const runner = new PageRunner({
+  api: API,
+  state: stateFromQuery(link.query),
+  writeLink: (state) => link.write(linkFields(state)),
+  requestBody,
+  delay: () => DEBOUNCE_MS,
+  timelineLabel: "Stages of the computation",
+  drawStep,
+  onAnswer: (body, data) => {
+    page.model = new PoolModel(body, data);
+    page.pointed = null;
+    showResult();
+  },
+});
+runner.attach(new PoolForm(runner.state, { onChange }));
+const { timeline } = runner;
 
 const practice = new Practice({
   kind: "pool",
@@ -66,8 +70,7 @@ const practice = new Practice({
 });
 document.getElementById("timeline")?.before(practice.element);
 
-setUpCopyLink(writeLink);
-compute();
+runner.compute();
 
 /**
  * An edit in the settings panel.
@@ -75,12 +78,7 @@ compute();
  * @param {import("./pool-form.js").ChangeKind} kind
  */
 function onChange(next, kind) {
-  page.state = fitUpstream(next, kind);
-  page.state.step = null;
-  form.sync(page.state);
-  writeLink();
-  clearTimeout(page.timer);
-  page.timer = setTimeout(compute, DEBOUNCE_MS);
+  runner.edit(fitUpstream(next, kind));
 }
 
 /**
@@ -95,35 +93,6 @@ function fitUpstream(state, kind) {
   const [channels, h, w] = shape;
   const grids = state.grad_output ?? [];
   return { ...state, grad_output: Array.from({ length: channels }, (_, c) => fitGrid(grids[c] ?? [], h, w, "1")) };
-}
-
-function writeLink() {
-  link.write(linkFields(page.state));
-}
-
-async function compute() {
-  const body = requestBody(page.state);
-  page.request?.abort();
-  const controller = new AbortController();
-  page.request = controller;
-  const slow = setTimeout(() => (status.textContent = "Computing…"), 300);
-  let result;
-  try {
-    result = await postJson(API, body, { signal: controller.signal });
-  } catch (error) {
-    if (error.name === "AbortError") return;
-    throw error;
-  } finally {
-    clearTimeout(slow);
-  }
-  if (page.request !== controller) return;
-  const errors = result.ok ? [] : result.errors;
-  showStatus(status, errors, form.setErrors(errors));
-  results.classList.toggle("is-stale", !result.ok && page.model !== null);
-  if (!result.ok) return;
-  page.model = new PoolModel(body, result.data);
-  page.pointed = null;
-  showResult();
 }
 
 function showResult() {
@@ -142,27 +111,19 @@ function showResult() {
   });
   stagesElement.replaceChildren(...page.stages.map((stage) => stage.section));
   page.steps = buildSteps(model);
-  const last = page.steps.length - 1;
-  const start = page.state.step === null ? last : Math.min(last, page.state.step - 1);
-  page.followSteps = false;
-  timeline.setSteps(page.steps, STAGE_TITLES, start);
-  page.followSteps = true;
+  runner.showSteps(page.steps, STAGE_TITLES);
 }
 
 /**
- * Draw timeline step `index`; while paused, the step goes into the link.
+ * Draw timeline step `index`.
  * @param {number} index
- * @param {boolean} playing
+ * @param {boolean} follow bring the step into view
  */
-function onStep(index, playing) {
+function drawStep(index, follow) {
   if (!page.model) return;
   const step = page.steps[index];
-  page.stages.forEach((_, stage) => drawStage(stage, page.followSteps && stage === step.stage));
-  if (page.followSteps) scrollToStep(step);
-  if (!playing) {
-    page.state.step = index === page.steps.length - 1 ? null : index + 1;
-    writeLink();
-  }
+  page.stages.forEach((_, stage) => drawStage(stage, follow && stage === step.stage));
+  if (follow) scrollToStep(step);
 }
 
 /**

@@ -4,10 +4,9 @@
  * The page's state lives in the URL (see rnn-request.js); every number shown comes from the API.
  */
 
-import { postJson } from "../api.js";
 import { equationBlock } from "../equation.js";
+import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
-import { Timeline } from "../timeline.js";
 import { hidesAnyOf } from "../withhold.js";
 import { CellRegistry } from "./rnn-cells.js";
 import { backwardStep, explain, forwardStep } from "./rnn-explain.js";
@@ -55,7 +54,6 @@ const link = await openLink("rnn", LINK_SCHEMA, location.search, (query) => link
  */
 
 const page = {
-  state: stateFromQuery(link.query),
   /** @type {RnnModel|null} */
   model: null,
   /** @type {RnnStep[]} */
@@ -72,15 +70,10 @@ const page = {
   pointed: null,
   /** The step of the sequence the charts and the gradient terms show (0-based). */
   selected: 0,
-  request: /** @type {AbortController|null} */ (null),
-  timer: 0,
-  followSteps: false,
   lastPart: -1,
 };
 
-const status = /** @type {HTMLElement} */ (document.getElementById("status"));
 const stagesElement = /** @type {HTMLElement} */ (document.getElementById("stages"));
-const results = /** @type {HTMLElement} */ (document.getElementById("results"));
 
 const registry = new CellRegistry({
   onPoint: (section, path, index) => {
@@ -94,14 +87,28 @@ const registry = new CellRegistry({
   },
 });
 
-const form = new RnnForm(page.state, {
-  onChange: (next, field) => edit(Array.isArray(next[field]) ? followShape(page.state, next, field) : next),
-  onResize: (sizes) => edit(resized(page.state, sizes)),
+const runner = new PageRunner({
+  api: API,
+  state: stateFromQuery(link.query),
+  writeLink: (state) => link.write(linkFields(state)),
+  requestBody,
+  delay: (state) => (state.x.length > 32 ? 300 : 120),
+  timelineLabel: "Steps of the computation",
+  drawStep,
+  onAnswer: (body, data) => {
+    page.model = new RnnModel(body, data);
+    page.pointed = null;
+    showResult();
+  },
 });
-document.getElementById("editors")?.append(form.element);
-
-const timeline = new Timeline({ label: "Steps of the computation", onStep });
-document.getElementById("timeline")?.append(timeline.element);
+// The settings panel keeps the shapes in step: an edited array or size reshapes the others.
+runner.attach(
+  new RnnForm(runner.state, {
+    onChange: (next, field) => runner.edit(Array.isArray(next[field]) ? followShape(runner.state, next, field) : next),
+    onResize: (sizes) => runner.edit(resized(runner.state, sizes)),
+  }),
+);
+const { timeline } = runner;
 
 const practice = new Practice({
   kind: "rnn",
@@ -114,57 +121,7 @@ const practice = new Practice({
 });
 document.getElementById("timeline")?.before(practice.element);
 
-setUpCopyLink();
-compute();
-
-/**
- * A new state from the settings panel: into the panel, the link, and (soon) the API.
- * @param {import("./rnn-request.js").RnnState} next
- */
-function edit(next) {
-  page.state = { ...next, step: null };
-  form.sync(page.state);
-  writeLink();
-  clearTimeout(page.timer);
-  page.timer = setTimeout(compute, page.state.x.length > 32 ? 300 : 120);
-}
-
-function writeLink() {
-  link.write(linkFields(page.state));
-}
-
-async function compute() {
-  const body = requestBody(page.state);
-  page.request?.abort();
-  const controller = new AbortController();
-  page.request = controller;
-  const slow = setTimeout(() => (status.textContent = "Computing…"), 300);
-  let result;
-  try {
-    result = await postJson(API, body, { signal: controller.signal });
-  } catch (error) {
-    if (error.name === "AbortError") return;
-    throw error;
-  } finally {
-    clearTimeout(slow);
-  }
-  if (page.request !== controller) return;
-  const unplaced = form.setErrors(result.ok ? [] : result.errors);
-  if (!result.ok) {
-    results.classList.toggle("is-stale", page.model !== null);
-    const count = result.errors.length;
-    const rest = unplaced.map((error) => error.msg).join(" ");
-    status.textContent = `${count === 1 ? "A field needs" : `${count} fields need`} attention: see the message${count === 1 ? "" : "s"} beside ${count === 1 ? "it" : "them"}. ${rest}`;
-    status.classList.add("is-error");
-    return;
-  }
-  status.textContent = "";
-  status.classList.remove("is-error");
-  results.classList.remove("is-stale");
-  page.model = new RnnModel(body, result.data);
-  page.pointed = null;
-  showResult();
-}
+runner.compute();
 
 function showResult() {
   const model = /** @type {RnnModel} */ (page.model);
@@ -178,7 +135,7 @@ function showResult() {
     unrolled: [legend(), withPanel(page.unrolled.element, panels.unrolled)],
     norms: [hidesAnyOf("steps[].grad_h") ? hiddenNorms() : page.norms.element],
     gradients: [withPanel(page.gradients.element, panels.gradients)],
-    update: [withPanel(updateView(model, registry, () => edit({ ...page.state, learning_rate: "0.1" })), panels.update)],
+    update: [withPanel(updateView(model, registry, () => runner.edit({ ...runner.state, learning_rate: "0.1" })), panels.update)],
   };
   page.parts = {};
   stagesElement.replaceChildren(
@@ -190,12 +147,8 @@ function showResult() {
   );
   page.selected = Math.min(page.selected, model.T - 1);
   page.steps = buildSteps(model);
-  const last = page.steps.length - 1;
-  const start = page.state.step === null ? last : Math.min(last, page.state.step - 1);
-  page.followSteps = false;
   page.lastPart = -1;
-  timeline.setSteps(page.steps, STAGE_TITLES, start);
-  page.followSteps = true;
+  runner.showSteps(page.steps, STAGE_TITLES);
 }
 
 /** What stands in for the norms while ∂L/∂hᵗ is hidden: they would give its size away. */
@@ -277,11 +230,11 @@ function panel(k) {
 }
 
 /**
- * Draw timeline step `index`; while paused, the step goes into the link.
+ * Draw timeline step `index`.
  * @param {number} index
- * @param {boolean} playing
+ * @param {boolean} stepped the timeline was moved here: bring the step into view
  */
-function onStep(index, playing) {
+function drawStep(index, stepped) {
   const model = page.model;
   if (!model) return;
   const step = page.steps[index];
@@ -316,7 +269,6 @@ function onStep(index, playing) {
       break;
   }
   unrolled.show(forward, backward, current);
-  const stepped = page.followSteps;
   for (const cell of unrolled.table.querySelectorAll(".is-stepped")) cell.classList.remove("is-stepped");
   if (stepped && current) for (const cell of unrolled.columns[current.t].cells) cell.classList.add("is-stepped");
   norms.reveal(step.stage < 1 ? T : step.kind === "backward" ? s : 0);
@@ -335,10 +287,6 @@ function onStep(index, playing) {
   drawPanels(stepped);
   if (stepped) scrollToStep(part, current);
   else if (current) unrolled.scrollToColumn(current.t, false); // a link to a step opens at its column
-  if (!playing) {
-    page.state.step = index === page.steps.length - 1 ? null : index + 1;
-    writeLink();
-  }
 }
 
 /**
@@ -444,20 +392,4 @@ function renderExplanation(element, explanation) {
     parts.push(note);
   }
   element.replaceChildren(...parts);
-}
-
-function setUpCopyLink() {
-  const button = document.getElementById("copy-link");
-  const said = document.getElementById("copy-status");
-  if (!button || !said) return;
-  button.hidden = false;
-  button.addEventListener("click", async () => {
-    writeLink();
-    try {
-      await navigator.clipboard.writeText(location.href);
-      said.textContent = "Link copied: it opens this exact view.";
-    } catch {
-      said.textContent = `Copy this link: ${location.href}`;
-    }
-  });
 }
