@@ -8,6 +8,7 @@
  */
 
 import { messageBesideField, messageLocation, postJson } from "./api.js";
+import { button, element } from "./dom.js";
 import { MatrixEditor } from "./matrix-editor.js";
 import { MatrixView } from "./matrix-view.js";
 import { formatNumber, fullNumber } from "./number-format.js";
@@ -32,32 +33,6 @@ import { namesField } from "./withhold.js";
 
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const MAX_CELLS_LISTED = 8;
-
-/**
- * @param {string} tag
- * @param {string} className
- * @param {...(Node|string)} children
- * @returns {HTMLElement}
- */
-function element(tag, className, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.append(...children);
-  return node;
-}
-
-/**
- * @param {string} text
- * @param {() => void} action
- * @param {string} [className]
- * @returns {HTMLButtonElement}
- */
-function button(text, action, className = "") {
-  const node = /** @type {HTMLButtonElement} */ (element("button", className, text));
-  node.type = "button";
-  node.addEventListener("click", action);
-  return node;
-}
 
 /**
  * A result of the layer's answer by name: `grad_input`, or `steps[2].grad_h`.

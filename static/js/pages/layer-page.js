@@ -4,30 +4,12 @@
  * here, never a number of its own.
  */
 
+import { element, paragraph, span } from "../dom.js";
 import { equationBlock, symbolNode } from "../equation.js";
 import { messageBesideField, messageLocation, topField } from "../api.js";
 
 /** @param {number} n @returns {number[]} 0 … n − 1 */
 export const range = (n) => Array.from({ length: n }, (_, i) => i);
-
-/**
- * @param {string} tag
- * @param {string} className
- * @param {...(Node|string)} children
- * @returns {HTMLElement}
- */
-export function element(tag, className, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.append(...children);
-  return node;
-}
-
-/** @param {string} className @param {...(Node|string)} children */
-export const span = (className, ...children) => element("span", className, ...children);
-
-/** @param {string} className @param {...(Node|string)} children */
-export const paragraph = (className, ...children) => element("p", className, ...children);
 
 /**
  * A `<math>` holding one symbol, for captions.

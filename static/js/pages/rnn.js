@@ -4,6 +4,7 @@
  * The page's state lives in the URL (see rnn-request.js); every number shown comes from the API.
  */
 
+import { element, paragraph, span } from "../dom.js";
 import { equationBlock } from "../equation.js";
 import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
@@ -153,23 +154,16 @@ function showResult() {
 
 /** What stands in for the norms while ∂L/∂hᵗ is hidden: they would give its size away. */
 function hiddenNorms() {
-  const note = document.createElement("p");
-  note.className = "note";
-  note.textContent = "‖∂L/∂hᵗ‖ over t is shown once ∂L/∂hᵗ is revealed: it would give the hidden numbers away.";
-  return note;
+  return paragraph("note", "‖∂L/∂hᵗ‖ over t is shown once ∂L/∂hᵗ is revealed: it would give the hidden numbers away.");
 }
 
 /** A legend of the highlight colours of the unrolled network. */
 function legend() {
-  const list = document.createElement("ul");
-  list.className = "legend";
+  const list = element("ul", "legend");
   for (const [className, words] of [["is-focus", "the number pointed at"], ["is-source", "what it was computed from"], ["is-current", "the step the timeline is at"]]) {
-    const item = document.createElement("li");
-    const swatch = document.createElement("span");
-    swatch.className = `swatch ${className}`;
+    const swatch = span(`swatch ${className}`);
     swatch.setAttribute("aria-hidden", "true");
-    item.append(swatch, words);
-    list.append(item);
+    list.append(element("li", "", swatch, words));
   }
   return list;
 }
@@ -180,10 +174,7 @@ function legend() {
  * @param {HTMLElement} equationPanel
  */
 function withPanel(content, equationPanel) {
-  const layout = document.createElement("div");
-  layout.className = "rnn-with-panel";
-  layout.append(content, equationPanel);
-  return layout;
+  return element("div", "rnn-with-panel", content, equationPanel);
 }
 
 /**
@@ -195,23 +186,11 @@ function withPanel(content, equationPanel) {
  * @returns {PartView}
  */
 function partSection(part, k, children, equationPanel) {
-  const section = document.createElement("section");
-  section.className = `stage rnn-part rnn-part-${part.key}`;
-  section.dataset.stage = String(k);
-  const heading = document.createElement("h2");
+  const heading = element("h2", "", span("stage-number", String(k + 1)), ` ${part.title} `, span("cite", part.cite));
   heading.id = `part-${k + 1}`;
+  const section = element("section", `stage rnn-part rnn-part-${part.key}`, heading, element("div", "stage-body", ...children));
+  section.dataset.stage = String(k);
   section.setAttribute("aria-labelledby", heading.id);
-  const number = document.createElement("span");
-  number.className = "stage-number";
-  number.textContent = String(k + 1);
-  const cite = document.createElement("span");
-  cite.className = "cite";
-  cite.textContent = part.cite;
-  heading.append(number, ` ${part.title} `, cite);
-  const body = document.createElement("div");
-  body.className = "stage-body";
-  body.append(...children);
-  section.append(heading, body);
   return { section, panel: equationPanel };
 }
 
@@ -220,13 +199,12 @@ function partSection(part, k, children, equationPanel) {
  * @param {number} k the part's index
  */
 function panel(k) {
-  const element = document.createElement("div");
-  element.className = "equation-panel rnn-panel";
-  element.setAttribute("aria-live", "polite");
-  element.setAttribute("role", "region");
-  element.setAttribute("aria-label", `Equation, part ${k + 1}`);
-  element.tabIndex = 0; // long equations scroll sideways, also by keyboard
-  return element;
+  const region = element("div", "equation-panel rnn-panel");
+  region.setAttribute("aria-live", "polite");
+  region.setAttribute("role", "region");
+  region.setAttribute("aria-label", `Equation, part ${k + 1}`);
+  region.tabIndex = 0; // long equations scroll sideways, also by keyboard
+  return region;
 }
 
 /**
@@ -367,29 +345,17 @@ function defaultExplanation(key, step) {
 
 /**
  * Put an explanation in a panel.
- * @param {HTMLElement} element
+ * @param {HTMLElement} region
  * @param {Explanation} explanation
  */
-function renderExplanation(element, explanation) {
+function renderExplanation(region, explanation) {
   if (!explanation.lines.length) {
-    element.replaceChildren();
+    region.replaceChildren();
     return;
   }
-  const heading = document.createElement("p");
-  heading.className = "equation-title";
-  heading.textContent = explanation.title;
-  if (explanation.cite) {
-    const cite = document.createElement("span");
-    cite.className = "cite";
-    cite.textContent = explanation.cite;
-    heading.append(" ", cite);
-  }
+  const heading = paragraph("equation-title", explanation.title);
+  if (explanation.cite) heading.append(" ", span("cite", explanation.cite));
   const parts = [heading, equationBlock(explanation.lines)];
-  if (explanation.note) {
-    const note = document.createElement("p");
-    note.className = "equation-note";
-    note.textContent = explanation.note;
-    parts.push(note);
-  }
-  element.replaceChildren(...parts);
+  if (explanation.note) parts.push(paragraph("equation-note", explanation.note));
+  region.replaceChildren(...parts);
 }
