@@ -5,7 +5,7 @@
  */
 
 import { MatrixEditor } from "../matrix-editor.js";
-import { channelCount, group, messageCell, placeErrors, radioChoice, selectField, textField } from "./layer-page.js";
+import { channelCount, group, messageCell, placeErrors, radioChoice, selectField, textField } from "../form-fields.js";
 import { MAX_CHANNELS, MAX_SIDE } from "./activation-request.js";
 
 /**
