@@ -8,7 +8,7 @@
  */
 
 import { messageBesideField, messageLocation, postJson } from "./api.js";
-import { button, element } from "./dom.js";
+import { bringIntoView, button, element } from "./dom.js";
 import { MatrixEditor } from "./matrix-editor.js";
 import { MatrixView } from "./matrix-view.js";
 import { formatNumber, fullNumber } from "./number-format.js";
@@ -31,7 +31,6 @@ import { namesField } from "./withhold.js";
  * @property {(patterns: string[]) => void} onWithhold the fields to withhold for the answer, now
  */
 
-const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const MAX_CELLS_LISTED = 8;
 
 /**
@@ -473,7 +472,7 @@ export class CheckMode {
     figures.forEach((figure) => figure.classList.add("is-pointed-out"));
     const target = figures.find((figure) => figure.closest('[data-state="current"]')) ?? figures[0] ?? document.querySelector('#stages [data-state="current"]');
     if (!target) return;
-    target.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
+    bringIntoView(target, { block: "center" });
     const cell = /** @type {HTMLElement|null} */ (target.querySelector('td[tabindex="0"]'));
     (cell ?? /** @type {HTMLElement|null} */ (target.querySelector("h2")))?.focus({ preventScroll: true });
   }

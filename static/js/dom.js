@@ -1,7 +1,10 @@
 /**
- * Small builders for the DOM the views draw: an element with its class and children, and the
- * few kinds every view uses. Text goes in as text nodes, never as markup.
+ * Small helpers for the DOM the views draw: an element with its class and children, the few
+ * kinds every view uses, and scrolling that heeds a wish for reduced motion. Text goes in as
+ * text nodes, never as markup.
  */
+
+const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 /**
  * @param {string} tag
@@ -34,4 +37,16 @@ export function button(text, action, className = "") {
   node.type = "button";
   node.addEventListener("click", action);
   return node;
+}
+
+/** Whether motion is welcome: the learner has not asked the system to reduce it. */
+export const smoothMotion = () => !reducedMotion.matches;
+
+/**
+ * Scroll `target` into view, smoothly unless the learner asked for reduced motion.
+ * @param {Element} target
+ * @param {ScrollIntoViewOptions} where `block` and `inline`
+ */
+export function bringIntoView(target, where) {
+  target.scrollIntoView({ ...where, behavior: smoothMotion() ? "smooth" : "auto" });
 }

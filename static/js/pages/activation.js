@@ -7,7 +7,7 @@
 import { postJson } from "../api.js";
 import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
-import { cellKey, light, renderExplanation } from "./layer-page.js";
+import { cellKey, light, markStage, pointing, renderExplanation, scrollToStep } from "./layer-page.js";
 import { explain, explainChoice, symbolText } from "./activation-explain.js";
 import { ActivationForm } from "./activation-form.js";
 import { ActivationModel } from "./activation-model.js";
@@ -16,7 +16,6 @@ import { buildStages, choiceField, stageTitles } from "./activation-stages.js";
 
 const API = "/api/v1/activation";
 const DEBOUNCE_MS = 150;
-const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 /**
  * @typedef {object} ActivationStep
@@ -136,15 +135,7 @@ function showResult() {
   const model = /** @type {ActivationModel} */ (page.model);
   practice.update(model.body, model.data);
   page.stages = buildStages(model, {
-    onPoint: (stage, field, index) => {
-      page.pointed = { stage, field, index };
-      drawStage(stage);
-    },
-    onLeave: (stage) => {
-      if (page.pointed?.stage !== stage) return;
-      page.pointed = null;
-      drawStage(stage);
-    },
+    ...pointing(page, drawStage),
     onChoose: (value) => onChange({ ...runner.state, relu_grad_at_zero: value }, "values"),
   });
   stagesElement.replaceChildren(...page.stages.map((stage) => stage.section));
@@ -183,7 +174,7 @@ function drawStep(index, follow) {
   if (!page.model) return;
   const step = page.steps[index];
   page.stages.forEach((_, stage) => drawStage(stage, follow && stage === step.stage));
-  if (follow) scrollToStep(step);
+  if (follow) scrollToStep(page.stages, step);
 }
 
 /** The cell each stage explains when nothing is pointed at and the timeline is elsewhere. */
@@ -201,9 +192,7 @@ function drawStage(stage, stepped = false) {
   const model = /** @type {ActivationModel} */ (page.model);
   const view = page.stages[stage];
   const step = page.steps[timeline.index];
-  const state = step.stage > stage ? "done" : step.stage === stage ? "current" : "future";
-  view.section.dataset.state = state;
-  view.section.inert = state === "future";
+  const state = markStage(view.section, stage, step.stage);
   for (const { view: grid, field, phase, channel } of view.views) {
     const ahead = state === "current" && phase > step.phase;
     grid.element.classList.toggle("is-future", ahead);
@@ -224,7 +213,7 @@ function drawStage(stage, stepped = false) {
   const keys = focus ? pointsOf(model, field, index) : [];
   for (const plot of view.plots) plot.light(keys);
   if (practice.conceal(view.panel, [[field, index], ...explanation.sources])) return;
-  renderExplanation(view, explanation);
+  renderExplanation(view.panel, explanation);
   view.panel.classList.toggle("is-writing", stepped && !pointed);
 }
 
@@ -232,12 +221,4 @@ function drawStage(stage, stepped = false) {
 function pointsOf(model, field, index) {
   if (field === "jacobian") return [...new Set(index)].map((n) => cellKey("input", model.unflat(n)));
   return [cellKey("input", index)];
-}
-
-/** Scroll the step's cell into view while the timeline is driven. */
-function scrollToStep(step) {
-  const view = page.stages[step.stage];
-  if (!view) return;
-  const target = (step.focus && view.cells.get(cellKey(...step.focus))?.[0]) || view.section;
-  target.scrollIntoView({ block: "center", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
 }

@@ -4,6 +4,7 @@
  */
 
 import { postJson } from "../api.js";
+import { bringIntoView } from "../dom.js";
 import { fitGrid } from "../matrix-editor.js";
 import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
@@ -14,12 +15,12 @@ import { ConvModel, cellKey } from "./conv-model.js";
 import { LINK_SCHEMA, expectedOutputShape, linkFields, requestBody, stateFromQuery } from "./conv-request.js";
 import { buildStages, highlight, renderExplanation } from "./conv-stages.js";
 import { PROGRESSIVE, STAGE_TITLES, buildSteps } from "./conv-steps.js";
+import { markStage, pointing } from "./layer-page.js";
 
 const API = "/api/v1/conv2d";
 /** Wait this long after an edit before asking the API; big inputs redraw thousands of cells. */
 const debounceMs = (state) => (state.input.length * state.input[0].length * state.input[0][0].length > 1024 ? 600 : 120);
 const TERMS_PER_REQUEST = 64;
-const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 /** The cell each stage explains when nothing is pointed at and the timeline is elsewhere. */
 const STAGE_DEFAULTS = [
@@ -125,15 +126,7 @@ function showResult() {
   const model = /** @type {ConvModel} */ (page.model);
   practice.update(model.body, model.data);
   page.stages = buildStages(model, {
-    onPoint: (stage, field, index, group) => {
-      page.pointed = { stage, field, index, group };
-      drawStage(stage);
-    },
-    onLeave: (stage) => {
-      if (page.pointed?.stage !== stage) return;
-      page.pointed = null;
-      drawStage(stage);
-    },
+    ...pointing(page, drawStage),
     onAskLearningRate: () => onChange({ ...runner.state, learning_rate: "0.01" }, "values"),
   });
   stagesElement.replaceChildren(...page.stages.map((stage) => stage.section));
@@ -166,10 +159,7 @@ function drawStage(stage, stepped = false) {
   const model = /** @type {ConvModel} */ (page.model);
   const view = page.stages[stage];
   const step = page.steps[timeline.index];
-  const state = step.stage > stage ? "done" : step.stage === stage ? "current" : "future";
-  view.section.dataset.state = state;
-  // What the timeline has not reached yet is dimmed and inert: not computed yet, not to be used.
-  view.section.inert = state === "future";
+  const state = markStage(view.section, stage, step.stage);
   for (const { element, phase } of view.phased) {
     const ahead = state === "current" && phase > step.phase;
     element.classList.toggle("is-future", ahead);
@@ -214,8 +204,7 @@ function drawStage(stage, stepped = false) {
 function scrollToStep(step) {
   const view = page.stages[step.stage];
   if (!view) return;
-  const target = (step.focus && view.cells.get(cellKey(...step.focus))?.[0]?.td) || view.section;
-  target.scrollIntoView({ block: "center", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
+  bringIntoView((step.focus && view.cells.get(cellKey(...step.focus))?.[0]?.td) || view.section, { block: "center", inline: "nearest" });
 }
 
 /**

@@ -1,10 +1,10 @@
 /**
- * What the pooling and activation pages share: the stage sections with their equation panels,
- * and lighting up the cells an equation names. Only DOM building lives here, never a number of
- * its own.
+ * What the pages drawn in stages share: the stage sections with their equation panels, which
+ * of them the timeline has reached, pointing at a cell, and lighting up the cells an equation
+ * names. Only DOM building lives here, never a number of its own.
  */
 
-import { element, paragraph, span } from "../dom.js";
+import { bringIntoView, element, paragraph, span } from "../dom.js";
 import { equationBlock, symbolNode } from "../equation.js";
 
 /** @param {number} n @returns {number[]} 0 … n − 1 */
@@ -89,6 +89,54 @@ export function stageSection(stage, title, cite) {
   const grids = element("div", "stage-grids");
   section.append(heading, body);
   return { section, body, grids, panel, cells: new Map(), views: [], lit: [] };
+}
+
+/**
+ * Mark a stage done, current or future against the stage the timeline is at. What the timeline
+ * has not reached yet is dimmed and inert: not computed yet, not to be used.
+ * @param {HTMLElement} section
+ * @param {number} stage
+ * @param {number} at the timeline's stage
+ * @returns {"done"|"current"|"future"}
+ */
+export function markStage(section, stage, at) {
+  const state = at > stage ? "done" : at === stage ? "current" : "future";
+  section.dataset.state = state;
+  section.inert = state === "future";
+  return state;
+}
+
+/**
+ * What pointing at a cell does: the page remembers it and draws its stage again; leaving the
+ * stage forgets it.
+ * @param {{pointed: {stage: number}|null}} page
+ * @param {(stage: number) => void} drawStage
+ */
+export function pointing(page, drawStage) {
+  return {
+    /** @param {number} stage @param {string} field @param {number[]} index @param {number} [group] */
+    onPoint: (stage, field, index, group) => {
+      page.pointed = { stage, field, index, group };
+      drawStage(stage);
+    },
+    /** @param {number} stage */
+    onLeave: (stage) => {
+      if (page.pointed?.stage !== stage) return;
+      page.pointed = null;
+      drawStage(stage);
+    },
+  };
+}
+
+/**
+ * Bring a step's cell into view, or its stage when it has none, while the timeline is driven.
+ * @param {StageView[]} stages
+ * @param {{stage: number, focus: CellRef|null}} step
+ */
+export function scrollToStep(stages, step) {
+  const view = stages[step.stage];
+  if (!view) return;
+  bringIntoView((step.focus && view.cells.get(cellKey(...step.focus))?.[0]) || view.section, { block: "center", inline: "nearest" });
 }
 
 /**
@@ -181,14 +229,14 @@ export function light(view, marks) {
  */
 
 /**
- * Put an explanation in a stage's equation panel.
- * @param {StageView} view
+ * Put an explanation in an equation panel.
+ * @param {HTMLElement} panel
  * @param {Explanation} explanation
  */
-export function renderExplanation(view, explanation) {
+export function renderExplanation(panel, explanation) {
   const heading = paragraph("equation-title", explanation.title);
   if (explanation.cite) heading.append(" ", span("cite", explanation.cite));
   const parts = [heading, equationBlock(explanation.lines)];
   if (explanation.note) parts.push(paragraph("equation-note", explanation.note));
-  view.panel.replaceChildren(...parts);
+  panel.replaceChildren(...parts);
 }

@@ -4,6 +4,7 @@
  * comes from `POST /api/v1/network`.
  */
 
+import { bringIntoView } from "../dom.js";
 import { PageRunner } from "../page-runner.js";
 import { writeQuery } from "../state.js";
 import { ChainView } from "./network-chain.js";
@@ -14,7 +15,6 @@ import { STAGE_TITLES, buildSteps, progress } from "./network-steps.js";
 
 const API = "/api/v1/network";
 const DEBOUNCE_MS = 200;
-const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 const page = {
   /** @type {{body: Record<string, any>, data: Record<string, any>}|null} */
@@ -88,9 +88,7 @@ function drawStep(index, follow) {
     section.dataset.state = states.includes("current") ? "current" : states.every((state) => state === "future") ? "future" : "done";
     section.inert = section.dataset.state === "future";
   }
-  if (follow && current) {
-    current.scrollIntoView({ block: "nearest", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
-  }
+  if (follow && current) bringIntoView(current, { block: "nearest", inline: "nearest" });
 }
 
 /**

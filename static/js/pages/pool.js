@@ -6,7 +6,7 @@
 import { fitGrid } from "../matrix-editor.js";
 import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
-import { cellKey, light, renderExplanation } from "./layer-page.js";
+import { light, markStage, pointing, renderExplanation, scrollToStep } from "./layer-page.js";
 import { explain, marks, totals } from "./pool-explain.js";
 import { PoolForm } from "./pool-form.js";
 import { PoolModel } from "./pool-model.js";
@@ -16,7 +16,6 @@ import { STAGE_TITLES, buildSteps } from "./pool-steps.js";
 
 const API = "/api/v1/pool";
 const DEBOUNCE_MS = 150;
-const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 /** The cell each stage explains when nothing is pointed at and the timeline is elsewhere. */
 const STAGE_DEFAULTS = [["output", [0, 0, 0]], ["grad_output", [0, 0, 0]], ["grad_output", [0, 0, 0]], null];
@@ -98,17 +97,7 @@ function fitUpstream(state, kind) {
 function showResult() {
   const model = /** @type {PoolModel} */ (page.model);
   practice.update(model.body, model.data);
-  page.stages = buildStages(model, {
-    onPoint: (stage, field, index) => {
-      page.pointed = { stage, field, index };
-      drawStage(stage);
-    },
-    onLeave: (stage) => {
-      if (page.pointed?.stage !== stage) return;
-      page.pointed = null;
-      drawStage(stage);
-    },
-  });
+  page.stages = buildStages(model, pointing(page, drawStage));
   stagesElement.replaceChildren(...page.stages.map((stage) => stage.section));
   page.steps = buildSteps(model);
   runner.showSteps(page.steps, STAGE_TITLES);
@@ -123,7 +112,7 @@ function drawStep(index, follow) {
   if (!page.model) return;
   const step = page.steps[index];
   page.stages.forEach((_, stage) => drawStage(stage, follow && stage === step.stage));
-  if (follow) scrollToStep(step);
+  if (follow) scrollToStep(page.stages, step);
 }
 
 /**
@@ -136,10 +125,7 @@ function drawStage(stage, stepped = false) {
   const model = /** @type {PoolModel} */ (page.model);
   const view = page.stages[stage];
   const step = page.steps[timeline.index];
-  const state = step.stage > stage ? "done" : step.stage === stage ? "current" : "future";
-  view.section.dataset.state = state;
-  // What the timeline has not reached yet is dimmed and inert: not computed yet, not to be used.
-  view.section.inert = state === "future";
+  const state = markStage(view.section, stage, step.stage);
   for (const { view: grid, field, phase, channel } of view.views) {
     const ahead = state === "current" && phase > step.phase;
     grid.element.classList.toggle("is-future", ahead);
@@ -159,7 +145,7 @@ function drawStage(stage, stepped = false) {
     drawRouting(view, model, count);
   }
   if (stage === 3) {
-    renderExplanation(view, totals(model));
+    renderExplanation(view.panel, totals(model));
     return;
   }
   const pointed = page.pointed?.stage === stage ? page.pointed : null;
@@ -169,14 +155,6 @@ function drawStage(stage, stepped = false) {
   const explanation = explain(model, shown[0], shown[1], stage);
   light(view, focus ? marks(/** @type {[string, number[]]} */ (focus), explanation) : []);
   if (practice.conceal(view.panel, [shown, ...explanation.sources])) return;
-  renderExplanation(view, explanation);
+  renderExplanation(view.panel, explanation);
   view.panel.classList.toggle("is-writing", stepped && !pointed);
-}
-
-/** Scroll the step's cell into view while the timeline is driven. */
-function scrollToStep(step) {
-  const view = page.stages[step.stage];
-  if (!view) return;
-  const target = (step.focus && view.cells.get(cellKey(...step.focus))?.[0]) || view.section;
-  target.scrollIntoView({ block: "center", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
 }

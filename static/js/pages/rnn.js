@@ -4,11 +4,11 @@
  * The page's state lives in the URL (see rnn-request.js); every number shown comes from the API.
  */
 
-import { element, paragraph, span } from "../dom.js";
-import { equationBlock } from "../equation.js";
+import { bringIntoView, element, paragraph, smoothMotion, span } from "../dom.js";
 import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
 import { hidesAnyOf } from "../withhold.js";
+import { markStage, renderExplanation } from "./layer-page.js";
 import { CellRegistry } from "./rnn-cells.js";
 import { backwardStep, explain, forwardStep } from "./rnn-explain.js";
 import { RnnForm } from "./rnn-form.js";
@@ -20,7 +20,6 @@ import { UnrolledView } from "./rnn-unrolled.js";
 import { GradientsView, updateView } from "./rnn-weights.js";
 
 const API = "/api/v1/rnn";
-const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 /** The parts of the result: heading, citation, and the timeline stages each is current in. */
 const PARTS = [
@@ -255,13 +254,7 @@ function drawStep(index, stepped) {
   else if (gradients.step === null) select(page.selected, false);
 
   const part = step.stage === 5 ? PARTS.length : PARTS.findIndex((p) => p.stages.includes(step.stage));
-  PARTS.forEach((p, k) => {
-    const { section } = page.parts[p.key];
-    const state = k < part ? "done" : k === part ? "current" : "future";
-    section.dataset.state = state;
-    // What the timeline has not reached yet is dimmed and inert: not computed yet, not to be used.
-    section.inert = state === "future";
-  });
+  PARTS.forEach((p, k) => markStage(page.parts[p.key].section, k, part));
   drawPanels(stepped);
   if (stepped) scrollToStep(part, current);
   else if (current) unrolled.scrollToColumn(current.t, false); // a link to a step opens at its column
@@ -277,7 +270,7 @@ function select(s, fromChart) {
   page.norms?.select(s);
   page.gradients?.setStep(s);
   if (fromChart) {
-    page.unrolled?.scrollToColumn(s + 1, !reducedMotion.matches);
+    page.unrolled?.scrollToColumn(s + 1, smoothMotion());
     drawPanels(false);
   }
 }
@@ -288,11 +281,10 @@ function select(s, fromChart) {
  * @param {{t: number}|null} current the column, if the step is about one
  */
 function scrollToStep(part, current) {
-  const behavior = reducedMotion.matches ? "auto" : "smooth";
   const target = PARTS[part] ? page.parts[PARTS[part].key].section : null;
-  if (target && part !== page.lastPart) target.scrollIntoView({ block: "start", behavior });
+  if (target && part !== page.lastPart) bringIntoView(target, { block: "start" });
   page.lastPart = part;
-  if (current) page.unrolled?.scrollToColumn(current.t, !reducedMotion.matches);
+  if (current) page.unrolled?.scrollToColumn(current.t, smoothMotion());
 }
 
 /**
@@ -317,7 +309,8 @@ function drawPanels(stepped) {
     } else if (!page.pointed && part.stages.includes(step.stage)) lit = explanation;
     const shown = [...explanation.sources, ...(explanation.shows ?? [])];
     if (practice.conceal(view.panel, shown)) continue;
-    renderExplanation(view.panel, explanation);
+    if (explanation.lines.length) renderExplanation(view.panel, explanation);
+    else view.panel.replaceChildren();
     view.panel.classList.toggle("is-writing", stepped && !pointed && part.stages.includes(step.stage));
   }
   registry.highlight(/** @type {[string, number[]]|null} */ (focus), lit?.sources ?? []);
@@ -341,21 +334,4 @@ function defaultExplanation(key, step) {
   }
   if (key === "gradients") return first(`grad_${step.weight ?? "U"}`);
   return model.learningRate === null ? { title: "No learning rate", cite: "", lines: [], sources: [], note: "" } : first("updated.U");
-}
-
-/**
- * Put an explanation in a panel.
- * @param {HTMLElement} region
- * @param {Explanation} explanation
- */
-function renderExplanation(region, explanation) {
-  if (!explanation.lines.length) {
-    region.replaceChildren();
-    return;
-  }
-  const heading = paragraph("equation-title", explanation.title);
-  if (explanation.cite) heading.append(" ", span("cite", explanation.cite));
-  const parts = [heading, equationBlock(explanation.lines)];
-  if (explanation.note) parts.push(paragraph("equation-note", explanation.note));
-  region.replaceChildren(...parts);
 }
