@@ -150,7 +150,7 @@ export class ConvForm {
         editor.setInitial(state[field]); // opened without one: its first fitted value is what Reset restores
         this.resettable.add(field);
       }
-      if (!same(editor.value(), state[field])) editor.setValue(state[field]);
+      editor.follow(state[field]);
     }
     for (const { control } of this.texts) if (control.value !== state[control.name]) control.value = state[control.name];
     this.counts.update();

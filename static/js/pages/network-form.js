@@ -125,9 +125,8 @@ export class NetworkForm {
    */
   sync(state) {
     this.state = structuredClone(state);
-    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-    if (!same(this.inputEditor.value(), state.input)) this.inputEditor.setValue(state.input);
-    if (!same(this.targetEditor.value(), state.target)) this.targetEditor.setValue(state.target);
+    this.inputEditor.follow(state.input);
+    this.targetEditor.follow(state.target);
     this.channels.update();
     if (structureOf(state) !== this.drawn) {
       this.#drawLayers();
@@ -419,7 +418,7 @@ class LayerCard {
     this.syncers.kernel = (next) => {
       kernels.update();
       const grids = (next.kernel ?? []).flat();
-      if (JSON.stringify(editor.value()) !== JSON.stringify(grids)) editor.setValue(grids);
+      editor.follow(grids);
     };
     this.element.append(kernels.element, editor.element);
   }

@@ -114,9 +114,7 @@ export class RnnForm {
    */
   sync(state) {
     this.state = structuredClone(state);
-    for (const [field, editor] of this.editors) {
-      if (JSON.stringify(editor.value()) !== JSON.stringify([state[field]])) editor.setValue([state[field]]);
-    }
+    for (const [field, editor] of this.editors) editor.follow([state[field]]);
     for (const { control } of this.fields) if (control.value !== state[control.name]) control.value = state[control.name];
     this.#showSizes();
   }
