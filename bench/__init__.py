@@ -1,6 +1,9 @@
 """Benchmarks; each prints ratios against a baseline measured in the same run."""
 
 import logging
+import statistics
+import time
+from collections.abc import Callable
 
 from app.allocator import keep_freed_memory
 
@@ -9,3 +12,15 @@ keep_freed_memory()
 
 # In-process requests would print one access-log line each; the figures are what matters here.
 logging.getLogger("backprop_explorer.access").disabled = True
+
+
+def median_ms(run: Callable[[], object], repeats: int) -> float:
+    """The median wall time of `run` in milliseconds, after a few untimed warm-up calls."""
+    for _ in range(3):
+        run()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter_ns()
+        run()
+        times.append(time.perf_counter_ns() - start)
+    return statistics.median(times) / 1e6

@@ -13,8 +13,6 @@ Run with ``python -m bench.network`` from the project root.
 
 from __future__ import annotations
 
-import statistics
-import time
 from typing import Any, Callable
 
 import numpy as np
@@ -28,19 +26,9 @@ from app.engine.network import ActivationLayer, Conv2dLayer, DenseLayer, Flatten
 from app.engine.pool import PoolSpec
 from app.main import create_app
 
+from . import median_ms
+
 STEPS, RATE = 10, 0.1
-
-
-def median_ms(run: Callable[[], object], repeats: int) -> float:
-    """The median wall time of `run` in milliseconds, after a few untimed warm-up calls."""
-    for _ in range(3):
-        run()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter_ns()
-        run()
-        times.append(time.perf_counter_ns() - start)
-    return statistics.median(times) / 1e6
 
 
 def problem(rng: np.random.Generator) -> dict[str, np.ndarray]:

@@ -13,8 +13,6 @@ Run with ``python -m bench.rnn`` from the project root.
 
 from __future__ import annotations
 
-import statistics
-import time
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -24,24 +22,14 @@ from fastapi.testclient import TestClient
 from app.engine.rnn import RnnParams, RnnSpec, rnn_backward, rnn_forward
 from app.main import create_app
 
+from . import median_ms
+
 
 class Row(NamedTuple):
     T: int
     engine_ms: float
     torch_ms: float
     http_ms: float
-
-
-def median_ms(run: Callable[[], object], repeats: int) -> float:
-    """The median wall time of `run` in milliseconds, after a few untimed warm-up calls."""
-    for _ in range(3):
-        run()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter_ns()
-        run()
-        times.append(time.perf_counter_ns() - start)
-    return statistics.median(times) / 1e6
 
 
 def network(T: int, d: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, RnnParams]:

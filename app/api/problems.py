@@ -17,12 +17,11 @@ from ..engine.conv import ConvSpec
 from ..engine.geometry import as_pair, as_sides
 from ..engine.mistakes import Mistake, activation, conv, pool, rnn
 from ..engine.pool import PoolSpec
-from ..engine.rnn import RnnParams, RnnSpec
 from ..settings import Settings
 from .routes.activation import solve_activation
 from .routes.conv import solve_conv2d
 from .routes.pool import solve_pool
-from .routes.rnn import solve_rnn
+from .routes.rnn import engine_inputs, solve_rnn
 from .schemas.activation import ActivationRequest
 from .schemas.conv import Conv2dRequest
 from .schemas.pool import PoolRequest
@@ -72,18 +71,8 @@ def _activation_problem(
 
 
 def _rnn_problem(request: RnnRequest, settings: Settings) -> tuple[dict[str, Any], rnn.RnnProblem]:
-    response = solve_rnn(request)
-    d_h, d_out = request.U.shape[0], request.V.shape[0]
-    params = RnnParams(
-        U=request.U,
-        W=request.W,
-        V=request.V,
-        b=np.zeros(d_h) if request.b is None else request.b,
-        c=np.zeros(d_out) if request.c is None else request.c,
-        h0=np.zeros(d_h) if request.h0 is None else request.h0,
-    )
-    spec = RnnSpec(request.hidden_activation, request.output_activation, request.loss, request.truncation)
-    return response, rnn.RnnProblem(request.x, request.y, params, spec)
+    params, spec = engine_inputs(request)
+    return solve_rnn(request), rnn.RnnProblem(request.x, request.y, params, spec)
 
 
 _SOLVERS: dict[str, Callable[[Any, Settings], tuple[dict[str, Any], Any]]] = {

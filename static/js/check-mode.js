@@ -8,10 +8,11 @@
  */
 
 import { messageBesideField, messageLocation, postJson } from "./api.js";
+import { bringIntoView, button, element } from "./dom.js";
 import { MatrixEditor } from "./matrix-editor.js";
 import { MatrixView } from "./matrix-view.js";
 import { formatNumber, fullNumber } from "./number-format.js";
-import { cellValue } from "./pages/layer-page.js";
+import { cellValue } from "./typed-numbers.js";
 import { namesField } from "./withhold.js";
 
 /**
@@ -30,34 +31,7 @@ import { namesField } from "./withhold.js";
  * @property {(patterns: string[]) => void} onWithhold the fields to withhold for the answer, now
  */
 
-const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const MAX_CELLS_LISTED = 8;
-
-/**
- * @param {string} tag
- * @param {string} className
- * @param {...(Node|string)} children
- * @returns {HTMLElement}
- */
-function element(tag, className, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.append(...children);
-  return node;
-}
-
-/**
- * @param {string} text
- * @param {() => void} action
- * @param {string} [className]
- * @returns {HTMLButtonElement}
- */
-function button(text, action, className = "") {
-  const node = /** @type {HTMLButtonElement} */ (element("button", className, text));
-  node.type = "button";
-  node.addEventListener("click", action);
-  return node;
-}
 
 /**
  * A result of the layer's answer by name: `grad_input`, or `steps[2].grad_h`.
@@ -498,7 +472,7 @@ export class CheckMode {
     figures.forEach((figure) => figure.classList.add("is-pointed-out"));
     const target = figures.find((figure) => figure.closest('[data-state="current"]')) ?? figures[0] ?? document.querySelector('#stages [data-state="current"]');
     if (!target) return;
-    target.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
+    bringIntoView(target, { block: "center" });
     const cell = /** @type {HTMLElement|null} */ (target.querySelector('td[tabindex="0"]'));
     (cell ?? /** @type {HTMLElement|null} */ (target.querySelector("h2")))?.focus({ preventScroll: true });
   }

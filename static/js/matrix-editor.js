@@ -100,6 +100,14 @@ export class MatrixEditor {
   }
 
   /**
+   * Show `grids` unless the editor holds them already, so typing is never interrupted.
+   * @param {string[][][]} grids
+   */
+  follow(grids) {
+    if (JSON.stringify(this.grids) !== JSON.stringify(grids)) this.setValue(grids);
+  }
+
+  /**
    * The value "Reset" goes back to (grid by grid).
    * @param {string[][][]} grids
    */

@@ -7,6 +7,7 @@
  */
 
 import { CheckMode, listWords } from "./check-mode.js";
+import { button, element } from "./dom.js";
 import { DIFFICULTIES } from "./quiz.js";
 import { isHidden, onWithheldChange, revealFields, setHidden, stepless, stillHidden } from "./withhold.js";
 
@@ -26,31 +27,6 @@ export { openLink } from "./quiz.js";
  * @property {(full: boolean) => void} redraw draw the equations again; `full`: draw everything again
  *   (grids must lose numbers that are now withheld)
  */
-
-/**
- * @param {string} tag
- * @param {string} className
- * @param {...(Node|string)} children
- * @returns {HTMLElement}
- */
-function element(tag, className, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.append(...children);
-  return node;
-}
-
-/**
- * @param {string} text
- * @param {() => void} action
- * @returns {HTMLButtonElement}
- */
-function button(text, action) {
-  const node = /** @type {HTMLButtonElement} */ (element("button", "", text));
-  node.type = "button";
-  node.addEventListener("click", action);
-  return node;
-}
 
 export class Practice {
   /** @param {PracticeOptions} options */

@@ -1,5 +1,6 @@
 /**
- * A page's state in its URL query, so that a link reproduces the same view.
+ * A page's state in its URL query, so that a link reproduces the same view, and the "Copy link"
+ * button that hands the link on.
  *
  * The share-link format: a matrix is written with rows separated by `;` and cells by `,`
  * (`1,2,3;4,5,6`), channels of a 3-D array by `|`, kernels of a 4-D array by `/`; a list such
@@ -185,4 +186,24 @@ export function writeQuery(schema, state) {
   const url = `${location.pathname}${query ? `?${query}` : ""}`;
   if (url !== `${location.pathname}${location.search}`) history.replaceState(null, "", url);
   return location.href;
+}
+
+/**
+ * Show the "Copy link" button: it puts the page's current link on the clipboard.
+ * @param {() => void} writeLink brings the address bar up to date first
+ */
+export function setUpCopyLink(writeLink) {
+  const button = document.getElementById("copy-link");
+  const said = document.getElementById("copy-status");
+  if (!button || !said) return;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    writeLink();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      said.textContent = "Link copied: it opens this exact view.";
+    } catch {
+      said.textContent = `Copy this link: ${location.href}`;
+    }
+  });
 }

@@ -9,6 +9,8 @@ import torch.nn.functional as tf
 
 from app.api.schemas.activation import RELU_EXAMPLE
 
+from .refusals import assert_refused
+
 URL = "/api/v1/activation"
 
 TORCH = {
@@ -99,11 +101,7 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize(("body", "field", "words"), BAD_INPUTS)
 def test_bad_input_gets_a_422_naming_the_field(client, body, field, words) -> None:
-    response = client.post(URL, json=body)
-    assert response.status_code == 422, response.text
-    detail = response.json()["detail"]
-    assert detail[0]["field"] == field, detail
-    assert words in detail[0]["msg"] and detail[0]["msg"].startswith(field), detail
+    assert_refused(client.post(URL, json=body), field, words)
 
 
 @pytest.mark.parametrize("raw", ['{"input": [NaN], "function": "relu"}', '{"input": [1e400], "function": "relu"}'])

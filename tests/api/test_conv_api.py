@@ -11,6 +11,8 @@ import torch.nn.functional as tf
 
 from app.api.schemas.conv import FIG_9_4
 
+from .refusals import assert_refused
+
 URL = "/api/v1/conv2d"
 
 
@@ -139,11 +141,7 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize(("body", "field", "words"), BAD_INPUTS)
 def test_bad_input_gets_a_422_naming_the_field(client, body, field, words) -> None:
-    response = post(client, body)
-    assert response.status_code == 422, response.text
-    detail = response.json()["detail"]
-    assert detail[0]["field"] == field, detail
-    assert words in detail[0]["msg"] and detail[0]["msg"].startswith(field), detail
+    assert_refused(post(client, body), field, words)
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ from app.api.schemas.rnn import CLASSIFIER, EXAMPLES, EXPLODING, TINY, TRUNCATED
 from app.engine.rnn import OUTPUT_ACTIVATIONS, RnnParams, RnnSpec
 from tests.engine.oracles import RnnCase, torch_rnn
 
+from .refusals import assert_refused
+
 URL = "/api/v1/rnn"
 
 
@@ -201,11 +203,7 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize(("body", "field", "words"), BAD_INPUTS)
 def test_bad_input_gets_a_422_naming_the_field(client, body, field, words) -> None:
-    response = post(client, body)
-    assert response.status_code == 422, response.text
-    detail = response.json()["detail"]
-    assert detail[0]["field"] == field, detail
-    assert words in detail[0]["msg"] and detail[0]["msg"].startswith(field), detail
+    assert_refused(post(client, body), field, words)
 
 
 @pytest.mark.parametrize(

@@ -14,13 +14,13 @@ from urllib.parse import quote
 
 import numpy as np
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from app.api.problems import MISTAKES, solve
 from app.api.schemas.check import PROBLEMS
 from app.settings import Settings
 
+from .audits import assert_no_serious_axe_violation, assert_nothing_ran, record_dialogs
 from .dom import flatten, rendered, wait_for_numbers
 
 FIG_9_4 = "/conv?input=1,2,3;4,5,6;7,8,9&kernel=1,2;3,4&grad_output=1,2;-1,1"
@@ -257,18 +257,11 @@ def test_axe_on_check_mode_with_a_diagnosis(page: Page) -> None:
     check(page, "grad_input", UNROTATED)
     expect(page.get_by_role("heading", name="Likely mistake: Kernel not rotated")).to_be_visible()
     page.get_by_text("Make a quiz link").click()
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not serious, "axe: " + "; ".join(serious)
+    assert_no_serious_axe_violation(page)
 
 
 def test_markup_in_the_quiz_fields_of_a_link_runs_nothing(page: Page) -> None:
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    dialogs = record_dialogs(page)
     payload = quote('<img src=x onerror="window.__pwned=1">', safe="")
     open_page(page, f"/pool?seed={payload}&difficulty={payload}&hide=grad_input,{quote('<script>window.__pwned=1</script>', safe='')}")
     # The seed and difficulty are not read; the one real name in `hide` is.
@@ -276,7 +269,5 @@ def test_markup_in_the_quiz_fields_of_a_link_runs_nothing(page: Page) -> None:
     expect(page.locator('[data-matrix="grad_input"] td[data-withheld]').first).to_be_attached()
     page.get_by_text("Make a quiz link").click()
     expect(page.locator(".quiz-choices input:checked")).to_have_count(1)
-    page.wait_for_timeout(300)  # give an injected handler time to fire, if one had got in
-    assert page.evaluate("window.__pwned") is None, "a payload ran"
-    assert dialogs == []
+    assert_nothing_ran(page, dialogs)
     assert page.locator("main img, main script").count() == 0

@@ -11,10 +11,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from .audits import assert_no_serious_axe_violation
 from .dom import Cells, flatten, wait_for_numbers
 
 SHEET = "/worksheet?kinds=conv,pool&count=2&difficulty=medium&seed=42"
@@ -181,13 +181,7 @@ def test_matrices_and_equations_copy_as_latex(page: Page) -> None:
 def test_axe_finds_no_serious_or_critical_violation_on_the_worksheet(page: Page, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
     open_sheet(page, "/worksheet?kinds=pool,rnn&count=1&seed=3")
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not serious, "axe: " + "; ".join(serious)
+    assert_no_serious_axe_violation(page)
 
 
 def test_a_withheld_matrix_copies_as_latex_without_its_numbers(page: Page) -> None:

@@ -47,8 +47,8 @@ def rnn(request: Annotated[RnnRequest, Body(openapi_examples=EXAMPLES)]) -> JSON
 
 
 
-def solve_rnn(request: RnnRequest) -> dict[str, Any]:
-    """The response body for `request`."""
+def engine_inputs(request: RnnRequest) -> tuple[RnnParams, RnnSpec]:
+    """The engine's weights and settings for `request`; b, c and h⁰ left out are zeros."""
     d_h, d_out = request.U.shape[0], request.V.shape[0]
     params = RnnParams(
         U=request.U,
@@ -58,7 +58,13 @@ def solve_rnn(request: RnnRequest) -> dict[str, Any]:
         c=np.zeros(d_out) if request.c is None else request.c,
         h0=np.zeros(d_h) if request.h0 is None else request.h0,
     )
-    spec = RnnSpec(request.hidden_activation, request.output_activation, request.loss, request.truncation)
+    return params, RnnSpec(request.hidden_activation, request.output_activation, request.loss, request.truncation)
+
+
+def solve_rnn(request: RnnRequest) -> dict[str, Any]:
+    """The response body for `request`."""
+    d_h, d_out = request.U.shape[0], request.V.shape[0]
+    params, spec = engine_inputs(request)
     loss, cache = rnn_forward(request.x, request.y, params, spec)
     grads = rnn_backward(cache)
     spectrum = recurrence_spectrum(params.W, spec.hidden_activation)

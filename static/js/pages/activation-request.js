@@ -4,7 +4,7 @@
  */
 
 import { choiceCodec, integerCodec, tensorCodec, textCodec } from "../state.js";
-import { cellValue, numbers } from "./layer-page.js";
+import { cellValue, numbers } from "../typed-numbers.js";
 
 const FUNCTIONS = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax"];
 export const MAX_SIDE = 64;

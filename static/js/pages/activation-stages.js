@@ -4,6 +4,7 @@
  * handed back, and for ReLU both choices of f′(0) side by side (chapter 9.2.2).
  */
 
+import { element, paragraph, span } from "../dom.js";
 import { equationBlock, mathLine } from "../equation.js";
 import { MatrixView } from "../matrix-view.js";
 import { formatNumber } from "../number-format.js";
@@ -12,13 +13,10 @@ import {
   addCell,
   arrow,
   cellKey,
-  element,
   finishStage,
   gridRow,
   legend,
-  paragraph,
   range,
-  span,
   stageSection,
   symbolMath,
 } from "./layer-page.js";

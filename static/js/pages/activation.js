@@ -5,9 +5,9 @@
  */
 
 import { postJson } from "../api.js";
+import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
-import { Timeline } from "../timeline.js";
-import { cellKey, light, renderExplanation, setUpCopyLink, showStatus } from "./layer-page.js";
+import { cellKey, light, markStage, pointing, renderExplanation, scrollToStep } from "./layer-page.js";
 import { explain, explainChoice, symbolText } from "./activation-explain.js";
 import { ActivationForm } from "./activation-form.js";
 import { ActivationModel } from "./activation-model.js";
@@ -16,7 +16,6 @@ import { buildStages, choiceField, stageTitles } from "./activation-stages.js";
 
 const API = "/api/v1/activation";
 const DEBOUNCE_MS = 150;
-const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 /**
  * @typedef {object} ActivationStep
@@ -44,7 +43,6 @@ const CHECKABLE = [
 const link = await openLink("activation", LINK_SCHEMA, location.search, (query) => linkFields(stateFromQuery(query)));
 
 const page = {
-  state: stateFromQuery(link.query),
   /** @type {ActivationModel|null} */
   model: null,
   /** @type {import("./activation-stages.js").ActivationStageView[]} */
@@ -53,20 +51,28 @@ const page = {
   steps: [],
   /** @type {{stage: number, field: string, index: number[]}|null} */
   pointed: null,
-  request: /** @type {AbortController|null} */ (null),
-  timer: 0,
-  followSteps: false,
 };
 
-const status = /** @type {HTMLElement} */ (document.getElementById("status"));
 const stagesElement = /** @type {HTMLElement} */ (document.getElementById("stages"));
-const results = /** @type {HTMLElement} */ (document.getElementById("results"));
 
-const form = new ActivationForm(page.state, { onChange });
-document.getElementById("editors")?.append(form.element);
-
-const timeline = new Timeline({ label: "Stages of the computation", onStep });
-document.getElementById("timeline")?.append(timeline.element);
+const runner = new PageRunner({
+  api: API,
+  state: stateFromQuery(link.query),
+  writeLink: (state) => link.write(linkFields(state)),
+  requestBody,
+  delay: () => DEBOUNCE_MS,
+  timelineLabel: "Stages of the computation",
+  drawStep,
+  // The other f′(0) (ReLU) and the sampled curve (not softmax), with the layer's answer.
+  askMore: (body, signal) => Promise.all([otherChoice(body, signal), curve(body, signal)]),
+  onAnswer: (body, data, [other, sampled]) => {
+    page.model = new ActivationModel(body, data, { other, curve: sampled });
+    page.pointed = null;
+    showResult();
+  },
+});
+runner.attach(new ActivationForm(runner.state, { onChange }));
+const { timeline } = runner;
 
 const practice = new Practice({
   kind: "activation",
@@ -78,8 +84,7 @@ const practice = new Practice({
 });
 document.getElementById("timeline")?.before(practice.element);
 
-setUpCopyLink(writeLink);
-compute();
+runner.compute();
 
 /**
  * An edit in the settings panel (or a choice made in the comparison).
@@ -87,12 +92,7 @@ compute();
  * @param {import("./activation-form.js").ChangeKind} kind
  */
 function onChange(next, kind) {
-  page.state = fitUpstream(next, kind);
-  page.state.step = null;
-  form.sync(page.state);
-  writeLink();
-  clearTimeout(page.timer);
-  page.timer = setTimeout(compute, DEBOUNCE_MS);
+  runner.edit(fitUpstream(next, kind));
 }
 
 /**
@@ -105,40 +105,6 @@ function fitUpstream(state, kind) {
   const grids = state.grad_output ?? [];
   const grad_output = state.input.map((grid, c) => grid.map((row, r) => row.map((_, k) => grids[c]?.[r]?.[k] ?? "1")));
   return { ...state, grad_output };
-}
-
-function writeLink() {
-  link.write(linkFields(page.state));
-}
-
-/** The layer's answer, then the other f′(0) (ReLU) and the sampled curve (not softmax). */
-async function compute() {
-  const body = requestBody(page.state);
-  page.request?.abort();
-  const controller = new AbortController();
-  page.request = controller;
-  const { signal } = controller;
-  const slow = setTimeout(() => (status.textContent = "Computing…"), 300);
-  let result;
-  let extra;
-  try {
-    result = await postJson(API, body, { signal });
-    if (result.ok) extra = await Promise.all([otherChoice(body, signal), curve(body, signal)]);
-  } catch (error) {
-    if (error.name === "AbortError") return;
-    throw error;
-  } finally {
-    clearTimeout(slow);
-  }
-  if (page.request !== controller) return;
-  const errors = result.ok ? [] : result.errors;
-  showStatus(status, errors, form.setErrors(errors));
-  results.classList.toggle("is-stale", !result.ok && page.model !== null);
-  if (!result.ok || !extra) return;
-  const [other, sampled] = extra;
-  page.model = new ActivationModel(body, result.data, { other, curve: sampled });
-  page.pointed = null;
-  showResult();
 }
 
 /**
@@ -169,24 +135,12 @@ function showResult() {
   const model = /** @type {ActivationModel} */ (page.model);
   practice.update(model.body, model.data);
   page.stages = buildStages(model, {
-    onPoint: (stage, field, index) => {
-      page.pointed = { stage, field, index };
-      drawStage(stage);
-    },
-    onLeave: (stage) => {
-      if (page.pointed?.stage !== stage) return;
-      page.pointed = null;
-      drawStage(stage);
-    },
-    onChoose: (value) => onChange({ ...page.state, relu_grad_at_zero: value }, "values"),
+    ...pointing(page, drawStage),
+    onChoose: (value) => onChange({ ...runner.state, relu_grad_at_zero: value }, "values"),
   });
   stagesElement.replaceChildren(...page.stages.map((stage) => stage.section));
   page.steps = buildSteps(model);
-  const last = page.steps.length - 1;
-  const start = page.state.step === null ? last : Math.min(last, page.state.step - 1);
-  page.followSteps = false;
-  timeline.setSteps(page.steps, stageTitles(model), start);
-  page.followSteps = true;
+  runner.showSteps(page.steps, stageTitles(model));
 }
 
 /**
@@ -212,19 +166,15 @@ function buildSteps(model) {
 }
 
 /**
- * Draw timeline step `index`; while paused, the step goes into the link.
+ * Draw timeline step `index`.
  * @param {number} index
- * @param {boolean} playing
+ * @param {boolean} follow bring the step into view
  */
-function onStep(index, playing) {
+function drawStep(index, follow) {
   if (!page.model) return;
   const step = page.steps[index];
-  page.stages.forEach((_, stage) => drawStage(stage, page.followSteps && stage === step.stage));
-  if (page.followSteps) scrollToStep(step);
-  if (!playing) {
-    page.state.step = index === page.steps.length - 1 ? null : index + 1;
-    writeLink();
-  }
+  page.stages.forEach((_, stage) => drawStage(stage, follow && stage === step.stage));
+  if (follow) scrollToStep(page.stages, step);
 }
 
 /** The cell each stage explains when nothing is pointed at and the timeline is elsewhere. */
@@ -242,9 +192,7 @@ function drawStage(stage, stepped = false) {
   const model = /** @type {ActivationModel} */ (page.model);
   const view = page.stages[stage];
   const step = page.steps[timeline.index];
-  const state = step.stage > stage ? "done" : step.stage === stage ? "current" : "future";
-  view.section.dataset.state = state;
-  view.section.inert = state === "future";
+  const state = markStage(view.section, stage, step.stage);
   for (const { view: grid, field, phase, channel } of view.views) {
     const ahead = state === "current" && phase > step.phase;
     grid.element.classList.toggle("is-future", ahead);
@@ -265,7 +213,7 @@ function drawStage(stage, stepped = false) {
   const keys = focus ? pointsOf(model, field, index) : [];
   for (const plot of view.plots) plot.light(keys);
   if (practice.conceal(view.panel, [[field, index], ...explanation.sources])) return;
-  renderExplanation(view, explanation);
+  renderExplanation(view.panel, explanation);
   view.panel.classList.toggle("is-writing", stepped && !pointed);
 }
 
@@ -273,12 +221,4 @@ function drawStage(stage, stepped = false) {
 function pointsOf(model, field, index) {
   if (field === "jacobian") return [...new Set(index)].map((n) => cellKey("input", model.unflat(n)));
   return [cellKey("input", index)];
-}
-
-/** Scroll the step's cell into view while the timeline is driven. */
-function scrollToStep(step) {
-  const view = page.stages[step.stage];
-  if (!view) return;
-  const target = (step.focus && view.cells.get(cellKey(...step.focus))?.[0]) || view.section;
-  target.scrollIntoView({ block: "center", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
 }

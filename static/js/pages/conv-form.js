@@ -5,7 +5,8 @@
  * new state to the page, and the API's messages come back to the field they name.
  */
 
-import { messageBesideField, messageLocation, topField } from "../api.js";
+import { element } from "../dom.js";
+import { countField, group, messageCell, placeErrors, radioChoice, selectField, textField } from "../form-fields.js";
 import { MatrixEditor } from "../matrix-editor.js";
 import { LOSSES, MAX_CHANNELS, MAX_KERNEL_SIDE, MAX_SIDE } from "./conv-request.js";
 
@@ -23,6 +24,10 @@ const TEXT_FIELDS = [
   ["learning_rate", "Learning rate α", "For the update F − α·∂L/∂F; empty for none."],
 ];
 
+const MODES = [
+  ["cross_correlation", "Cross-correlation: what CNNs do (eq. 9.5)"],
+  ["convolution", "Convolution: kernel flipped (eq. 9.4)"],
+];
 const LOSS_NAMES = { mse: "mean squared error", half_sse: "½ Σ (O − T)²", cross_entropy: "cross-entropy (softmax)", bce: "binary cross-entropy (sigmoid)" };
 const UPSTREAM = [
   ["ones", "1 everywhere"],
@@ -51,8 +56,6 @@ export class ConvForm {
     /** Upstream editors whose Reset value is known (they had one at load, or have been fitted). */
     this.resettable = new Set(["grad_output", "target"].filter((field) => state[field]));
     this.onChange = onChange;
-    /** @type {Map<string, {show: (message: string|null, error?: FieldError) => void}>} */
-    this.errorSlots = new Map();
     this.element = document.createElement("form");
     this.element.className = "conv-form";
     this.element.addEventListener("submit", (event) => event.preventDefault());
@@ -97,21 +100,35 @@ export class ConvForm {
       randomRange: [0, 9],
       onChange: (grids) => this.#change({ target: grids }, "values"),
     });
-    this.errorSlots.set("input", { show: (m, e) => this.inputEditor.setError(m, e && this.#cell(e, "input")) });
-    this.errorSlots.set("kernel", { show: (m, e) => this.kernelEditor.setError(m, e && this.#cell(e, "kernel")) });
-    this.errorSlots.set("grad_output", { show: (m, e) => this.gradEditor.setError(m, e && this.#cell(e, "grad_output")) });
-    this.errorSlots.set("target", { show: (m, e) => this.targetEditor.setError(m, e && this.#cell(e, "target")) });
-
-    const layer = group("Layer", this.counts.element, this.inputEditor.element, this.kernelEditor.element);
-    const settings = document.createElement("div");
-    settings.className = "settings";
-    for (const [name, label, hint] of TEXT_FIELDS.slice(0, 4)) settings.append(this.#textField(name, label, hint));
-    settings.append(this.#modeField());
-    layer.append(settings);
-
+    this.texts = TEXT_FIELDS.map(([name, label, hint]) => {
+      const kind = name === "bias" || name === "learning_rate" ? "values" : "geometry";
+      return textField(name, label, hint, state[name], (value) => this.#change({ [name]: value }, kind));
+    });
+    this.mode = selectField("mode", "Mode", MODES, state.mode, (mode) => this.#change({ mode }, "values"));
+    this.mode.element.classList.add("field-wide");
+    this.upstream = radioChoice("upstream", "∂L/∂O, the gradient from the next layer", UPSTREAM, state.upstream, (upstream) => {
+      this.#change({ upstream: /** @type {any} */ (upstream) }, "upstream");
+      this.#showUpstream();
+    });
     this.upstreamBody = document.createElement("div");
-    const upstream = group("Backward", this.#upstreamChoice(), this.upstreamBody, this.#textField(...TEXT_FIELDS[4]));
-    this.element.append(layer, upstream);
+    /** The loss's select, made the first time a target is given. */
+    this.loss = null;
+
+    /** @type {Map<string, (message: string|null, error?: FieldError) => void>} */
+    this.slots = new Map([
+      ["input", (m, e) => this.inputEditor.setError(m, e ? messageCell(e) : null)],
+      ["kernel", (m, e) => this.kernelEditor.setError(m, e ? messageCell(e, this.state.input.length) : null)],
+      ["grad_output", (m, e) => this.gradEditor.setError(m, e ? messageCell(e) : null)],
+      ["target", (m, e) => this.targetEditor.setError(m, e ? messageCell(e) : null)],
+      ...this.texts.map((slot) => /** @type {[string, any]} */ ([slot.control.name, slot.show])),
+      ["mode", this.mode.show],
+    ]);
+
+    const settings = element("div", "settings", ...this.texts.slice(0, 4).map((slot) => slot.element), this.mode.element);
+    this.element.append(
+      group("Layer", this.counts.element, this.inputEditor.element, this.kernelEditor.element, settings),
+      group("Backward", this.upstream.element, this.upstreamBody, this.texts[4].element),
+    );
     this.#showUpstream();
   }
 
@@ -133,12 +150,9 @@ export class ConvForm {
         editor.setInitial(state[field]); // opened without one: its first fitted value is what Reset restores
         this.resettable.add(field);
       }
-      if (!same(editor.value(), state[field])) editor.setValue(state[field]);
+      editor.follow(state[field]);
     }
-    for (const [name] of TEXT_FIELDS) {
-      const input = /** @type {HTMLInputElement} */ (this.element.querySelector(`#field-${name}`));
-      if (input.value !== state[name]) input.value = state[name];
-    }
+    for (const { control } of this.texts) if (control.value !== state[control.name]) control.value = state[control.name];
     this.counts.update();
     this.#showUpstream();
   }
@@ -149,18 +163,7 @@ export class ConvForm {
    * @returns {FieldError[]}
    */
   setErrors(errors) {
-    const byField = new Map();
-    const unplaced = [];
-    for (const error of errors) {
-      const field = topField(error.field);
-      if (this.errorSlots.has(field) && !byField.has(field)) byField.set(field, error);
-      else if (!this.errorSlots.has(field)) unplaced.push(error);
-    }
-    for (const [field, slot] of this.errorSlots) {
-      const error = byField.get(field);
-      slot.show(error ? messageBesideField(error) : null, error);
-    }
-    return unplaced;
+    return placeErrors(this.slots, errors);
   }
 
   /** @param {Partial<ConvState>} patch @param {ChangeKind} kind */
@@ -181,46 +184,17 @@ export class ConvForm {
     return Array.from({ length: grids.length / cIn }, (_, co) => grids.slice(co * cIn, (co + 1) * cIn));
   }
 
-  /** The grid and cell an API message points at, for marking the input that holds it. */
-  #cell(error, field) {
-    const where = messageLocation(error.msg);
-    if (!where || where.row === undefined || where.column === undefined) return null;
-    const cIn = this.state.input.length;
-    let grid = 0;
-    if (field === "kernel") grid = ((where.kernel ?? 1) - 1) * cIn + ((where.channel ?? 1) - 1);
-    else grid = (where.channel ?? 1) - 1;
-    return { grid, row: where.row - 1, col: where.column - 1 };
-  }
-
+  /** The counts of input channels and of kernels. */
   #counts() {
-    const element = document.createElement("div");
-    element.className = "counts";
-    const make = (id, text, get, set) => {
-      const label = document.createElement("label");
-      label.htmlFor = id;
-      label.textContent = text;
-      const input = document.createElement("input");
-      input.type = "number";
-      input.id = id;
-      input.min = "1";
-      input.max = String(MAX_CHANNELS);
-      input.value = String(get());
-      input.addEventListener("change", () => {
-        const n = Math.max(1, Math.min(MAX_CHANNELS, Math.round(Number(input.value)) || 1));
-        input.value = String(n);
-        if (n !== get()) set(n);
-      });
-      const wrap = document.createElement("div");
-      wrap.className = "count";
-      wrap.append(label, input);
-      element.append(wrap);
-      return () => (input.value = String(get()));
+    const channels = countField("count-channels", "Input channels", MAX_CHANNELS, () => this.state.input.length, (n) => this.#setChannels(n));
+    const kernels = countField("count-kernels", "Kernels", MAX_CHANNELS, () => this.state.kernel.length, (n) => this.#setKernels(n));
+    return {
+      element: element("div", "counts", channels.element, kernels.element),
+      update: () => {
+        channels.update();
+        kernels.update();
+      },
     };
-    const updates = [
-      make("count-channels", "Input channels", () => this.state.input.length, (n) => this.#setChannels(n)),
-      make("count-kernels", "Kernels", () => this.state.kernel.length, (n) => this.#setKernels(n)),
-    ];
-    return { element, update: () => updates.forEach((update) => update()) };
   }
 
   /** @param {number} n */
@@ -245,131 +219,19 @@ export class ConvForm {
     this.#change(next, "geometry");
   }
 
-  /** A labelled text input with its hint and its error slot. */
-  #textField(name, labelText, hint) {
-    const wrap = document.createElement("div");
-    wrap.className = "field";
-    const label = document.createElement("label");
-    label.htmlFor = `field-${name}`;
-    label.textContent = labelText;
-    const input = document.createElement("input");
-    input.type = "text";
-    input.id = `field-${name}`;
-    input.name = name;
-    input.value = this.state[name];
-    input.autocomplete = "off";
-    input.spellcheck = false;
-    const hintElement = document.createElement("p");
-    hintElement.className = "field-hint";
-    hintElement.id = `${name}-hint`;
-    hintElement.textContent = hint;
-    const error = document.createElement("p");
-    error.className = "field-error";
-    error.id = `${name}-error`;
-    error.hidden = true;
-    input.setAttribute("aria-describedby", `${hintElement.id} ${error.id}`);
-    const kind = name === "bias" || name === "learning_rate" ? "values" : "geometry";
-    input.addEventListener("input", () => this.#change({ [name]: input.value }, kind));
-    this.errorSlots.set(name, {
-      show: (message) => {
-        error.textContent = message ?? "";
-        error.hidden = !message;
-        if (message) input.setAttribute("aria-invalid", "true");
-        else input.removeAttribute("aria-invalid");
-      },
-    });
-    wrap.append(label, input, hintElement, error);
-    return wrap;
-  }
-
-  #select(name, labelText, options, kind) {
-    const wrap = document.createElement("div");
-    wrap.className = "field";
-    const label = document.createElement("label");
-    label.htmlFor = `field-${name}`;
-    label.textContent = labelText;
-    const select = document.createElement("select");
-    select.id = `field-${name}`;
-    for (const [value, text] of options) {
-      const option = document.createElement("option");
-      option.value = value;
-      option.textContent = text;
-      option.selected = value === this.state[name];
-      select.append(option);
-    }
-    const error = document.createElement("p");
-    error.className = "field-error";
-    error.id = `${name}-error`;
-    error.hidden = true;
-    select.setAttribute("aria-describedby", error.id);
-    select.addEventListener("change", () => this.#change({ [name]: select.value }, kind));
-    this.errorSlots.set(name, {
-      show: (message) => {
-        error.textContent = message ?? "";
-        error.hidden = !message;
-      },
-    });
-    wrap.append(label, select, error);
-    return wrap;
-  }
-
-  #modeField() {
-    const field = this.#select(
-      "mode",
-      "Mode",
-      [
-        ["cross_correlation", "Cross-correlation: what CNNs do (eq. 9.5)"],
-        ["convolution", "Convolution: kernel flipped (eq. 9.4)"],
-      ],
-      "values",
-    );
-    field.classList.add("field-wide");
-    return field;
-  }
-
-  #upstreamChoice() {
-    const fieldset = document.createElement("fieldset");
-    fieldset.className = "choice";
-    const legend = document.createElement("legend");
-    legend.textContent = "∂L/∂O, the gradient from the next layer";
-    fieldset.append(legend);
-    for (const [value, text] of UPSTREAM) {
-      const label = document.createElement("label");
-      const radio = document.createElement("input");
-      radio.type = "radio";
-      radio.name = "upstream";
-      radio.value = value;
-      radio.checked = this.state.upstream === value;
-      radio.addEventListener("change", () => {
-        if (!radio.checked) return;
-        this.#change({ upstream: /** @type {any} */ (value) }, "upstream");
-        this.#showUpstream();
-      });
-      label.append(radio, ` ${text}`);
-      fieldset.append(label);
-    }
-    this.upstreamRadios = fieldset;
-    return fieldset;
-  }
-
+  /** The upstream choice, and the editor (with the loss) it needs. */
   #showUpstream() {
     const { upstream } = this.state;
-    for (const radio of this.upstreamRadios.querySelectorAll("input")) radio.checked = radio.value === upstream;
+    this.upstream.set(upstream);
     if (upstream === "given") this.upstreamBody.replaceChildren(this.gradEditor.element);
     else if (upstream === "target") {
-      this.lossField ??= this.#select("loss", "Loss", LOSSES.map((name) => [name, LOSS_NAMES[name]]), "values");
-      /** @type {HTMLSelectElement} */ (this.lossField.querySelector("select")).value = this.state.loss;
-      this.upstreamBody.replaceChildren(this.targetEditor.element, this.lossField);
+      if (!this.loss) {
+        const options = LOSSES.map((name) => /** @type {[string, string]} */ ([name, LOSS_NAMES[name]]));
+        this.loss = selectField("loss", "Loss", options, this.state.loss, (loss) => this.#change({ loss }, "values"));
+        this.slots.set("loss", this.loss.show);
+      }
+      this.loss.control.value = this.state.loss;
+      this.upstreamBody.replaceChildren(this.targetEditor.element, this.loss.element);
     } else this.upstreamBody.replaceChildren();
   }
-}
-
-/** A titled group of controls. */
-function group(title, ...children) {
-  const section = document.createElement("section");
-  section.className = "form-group";
-  const heading = document.createElement("h2");
-  heading.textContent = title;
-  section.append(heading, ...children);
-  return section;
 }

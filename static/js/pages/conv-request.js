@@ -5,6 +5,7 @@
  */
 
 import { choiceCodec, integerCodec, tensorCodec, textCodec } from "../state.js";
+import { listValue, numbers, pairValue, sidesValue } from "../typed-numbers.js";
 
 const MODES = ["cross_correlation", "convolution"];
 export const LOSSES = ["mse", "half_sse", "cross_entropy", "bce"];
@@ -86,36 +87,6 @@ export function linkFields(state) {
   };
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/**
- * A cell's text as a number when it is one (a typographic minus is accepted), else the text.
- * @param {string} text
- * @returns {number|string}
- */
-function cellValue(text) {
-  const plain = text.trim().replace(/\u2212/g, "-");
-  if (!NUMBER.test(plain)) return text;
-  const value = Number(plain);
-  return Number.isFinite(value) ? value : text;
-}
-
-/**
- * `"2"` → 2, `"2,1"` → [2, 1]; `""` → undefined (the API's default).
- * @param {string} text
- * @returns {number|string|(number|string)[]|undefined}
- */
-function listValue(text) {
-  if (text.trim() === "") return undefined;
-  const items = text.split(",").map(cellValue);
-  return items.length === 1 ? items[0] : items;
-}
-
-/** @param {any} block nested arrays of strings */
-function numbers(block) {
-  return Array.isArray(block) ? block.map(numbers) : cellValue(block);
-}
-
 /**
  * Whether the API sees plain matrices: one channel in, one kernel of one channel.
  * @param {ConvState} state
@@ -149,31 +120,6 @@ export function requestBody(state) {
 }
 
 /**
- * `value` as a pair of whole numbers [h, w] when the text is one number or two, else null.
- * @param {string} text
- * @param {number} fallback for empty text
- */
-function pair(text, fallback) {
-  const value = listValue(text) ?? fallback;
-  const items = Array.isArray(value) ? value : [value, value];
-  return items.length === 2 && items.every(Number.isInteger) ? items : null;
-}
-
-/**
- * Total padding per axis [p_h, p_w] from `p`, `p_h,p_w` or `top,bottom,left,right`.
- * @param {string} text
- */
-function paddingTotals(text) {
-  const value = listValue(text) ?? 0;
-  const items = Array.isArray(value) ? value : [value];
-  if (!items.every(Number.isInteger)) return null;
-  if (items.length === 1) return [2 * items[0], 2 * items[0]];
-  if (items.length === 2) return [2 * items[0], 2 * items[1]];
-  if (items.length === 4) return [items[0] + items[1], items[2] + items[3]];
-  return null;
-}
-
-/**
  * The chapter's output size ⌊(n − k + p + s)/s⌋ with a dilated kernel's span d·(k − 1) + 1.
  * @param {number} n
  * @param {number} k
@@ -191,10 +137,11 @@ function outputLength(n, k, p, s, d) {
  * @returns {[number, number, number] | null}
  */
 export function expectedOutputShape(state) {
-  const stride = pair(state.stride, 1);
-  const dilation = pair(state.dilation, 1);
-  const padding = paddingTotals(state.padding);
-  if (!stride || !dilation || !padding || stride.some((s) => s < 1) || dilation.some((d) => d < 1)) return null;
+  const stride = pairValue(state.stride, [1, 1]);
+  const dilation = pairValue(state.dilation, [1, 1]);
+  const sides = sidesValue(state.padding);
+  if (!stride || !dilation || !sides || stride.some((s) => s < 1) || dilation.some((d) => d < 1)) return null;
+  const padding = [sides[0] + sides[1], sides[2] + sides[3]];
   const [n_h, n_w] = [state.input[0].length, state.input[0][0].length];
   const [k_h, k_w] = [state.kernel[0][0].length, state.kernel[0][0][0].length];
   const h = outputLength(n_h, k_h, padding[0], stride[0], dilation[0]);

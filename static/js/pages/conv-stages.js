@@ -5,6 +5,7 @@
  * up the cells a value came from.
  */
 
+import { paragraph, span } from "../dom.js";
 import { equationBlock, mathLine, symbolNode } from "../equation.js";
 import { MatrixView } from "../matrix-view.js";
 import { formatNumber } from "../number-format.js";
@@ -76,22 +77,6 @@ export function buildStages(model, handlers) {
     body.append(grids, panel);
     return view;
   });
-}
-
-/** @param {string} className @param {string} text */
-function span(className, text) {
-  const element = document.createElement("span");
-  element.className = className;
-  element.textContent = text;
-  return element;
-}
-
-/** @param {string} className @param {...(Node|string)} children */
-function paragraph(className, ...children) {
-  const p = document.createElement("p");
-  p.className = className;
-  p.append(...children);
-  return p;
 }
 
 /**

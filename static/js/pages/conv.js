@@ -4,9 +4,10 @@
  */
 
 import { postJson } from "../api.js";
+import { bringIntoView } from "../dom.js";
 import { fitGrid } from "../matrix-editor.js";
+import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
-import { Timeline } from "../timeline.js";
 import { torchSnippet, numpySnippet } from "./conv-code.js";
 import { EXPANDED, explain, symbolText } from "./conv-explain.js";
 import { ConvForm } from "./conv-form.js";
@@ -14,12 +15,12 @@ import { ConvModel, cellKey } from "./conv-model.js";
 import { LINK_SCHEMA, expectedOutputShape, linkFields, requestBody, stateFromQuery } from "./conv-request.js";
 import { buildStages, highlight, renderExplanation } from "./conv-stages.js";
 import { PROGRESSIVE, STAGE_TITLES, buildSteps } from "./conv-steps.js";
+import { markStage, pointing } from "./layer-page.js";
 
 const API = "/api/v1/conv2d";
 /** Wait this long after an edit before asking the API; big inputs redraw thousands of cells. */
 const debounceMs = (state) => (state.input.length * state.input[0].length * state.input[0][0].length > 1024 ? 600 : 120);
 const TERMS_PER_REQUEST = 64;
-const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 /** The cell each stage explains when nothing is pointed at and the timeline is elsewhere. */
 const STAGE_DEFAULTS = [
@@ -48,7 +49,6 @@ const CHECKABLE = [
 const link = await openLink("conv", LINK_SCHEMA, location.search, (query) => linkFields(stateFromQuery(query)));
 
 const page = {
-  state: stateFromQuery(link.query),
   /** @type {ConvModel|null} */
   model: null,
   /** @type {import("./conv-stages.js").StageView[]} */
@@ -61,20 +61,28 @@ const page = {
   unabridged: new Set(),
   /** Expansions asked of the API and not yet answered. */
   asked: new Set(),
-  request: /** @type {AbortController|null} */ (null),
-  timer: 0,
-  followSteps: false,
 };
 
-const status = /** @type {HTMLElement} */ (document.getElementById("status"));
 const stagesElement = /** @type {HTMLElement} */ (document.getElementById("stages"));
-const results = /** @type {HTMLElement} */ (document.getElementById("results"));
 
-const form = new ConvForm(page.state, { onChange });
-document.getElementById("editors")?.append(form.element);
-
-const timeline = new Timeline({ label: "Stages of the computation", onStep });
-document.getElementById("timeline")?.append(timeline.element);
+const runner = new PageRunner({
+  api: API,
+  state: stateFromQuery(link.query),
+  writeLink: (state) => link.write(linkFields(state)),
+  requestBody,
+  delay: debounceMs,
+  timelineLabel: "Stages of the computation",
+  drawStep,
+  onAnswer: (body, data) => {
+    page.model = new ConvModel(body, data);
+    page.asked.clear();
+    page.unabridged.clear();
+    page.pointed = null;
+    showResult();
+  },
+});
+runner.attach(new ConvForm(runner.state, { onChange }));
+const { timeline } = runner;
 
 const practice = new Practice({
   kind: "conv",
@@ -86,9 +94,8 @@ const practice = new Practice({
 });
 document.getElementById("timeline")?.before(practice.element);
 
-setUpCopyLink();
 setUpCode();
-compute();
+runner.compute();
 
 /**
  * An edit in the settings panel.
@@ -96,12 +103,7 @@ compute();
  * @param {import("./conv-form.js").ChangeKind} kind
  */
 function onChange(next, kind) {
-  page.state = fitUpstream(next, kind);
-  page.state.step = null;
-  form.sync(page.state);
-  writeLink();
-  clearTimeout(page.timer);
-  page.timer = setTimeout(compute, debounceMs(page.state));
+  runner.edit(fitUpstream(next, kind));
 }
 
 /**
@@ -120,86 +122,31 @@ function fitUpstream(state, kind) {
   return { ...state, [field]: Array.from({ length: cOut }, (_, co) => fitGrid(grids[co] ?? [], h, w, fill)) };
 }
 
-function writeLink() {
-  link.write(linkFields(page.state));
-}
-
-async function compute() {
-  const body = requestBody(page.state);
-  page.request?.abort();
-  const controller = new AbortController();
-  page.request = controller;
-  const slow = setTimeout(() => (status.textContent = "Computing…"), 300);
-  let result;
-  try {
-    result = await postJson(API, body, { signal: controller.signal });
-  } catch (error) {
-    if (error.name === "AbortError") return;
-    throw error;
-  } finally {
-    clearTimeout(slow);
-  }
-  if (page.request !== controller) return;
-  const unplaced = form.setErrors(result.ok ? [] : result.errors);
-  if (!result.ok) {
-    results.classList.toggle("is-stale", page.model !== null);
-    const count = result.errors.length;
-    const rest = unplaced.map((error) => error.msg).join(" ");
-    status.textContent = `${count === 1 ? "A field needs" : `${count} fields need`} attention: see the message${count === 1 ? "" : "s"} beside ${count === 1 ? "it" : "them"}. ${rest}`;
-    status.classList.add("is-error");
-    return;
-  }
-  status.textContent = "";
-  status.classList.remove("is-error");
-  results.classList.remove("is-stale");
-  page.model = new ConvModel(body, result.data);
-  page.asked.clear();
-  page.unabridged.clear();
-  page.pointed = null;
-  showResult();
-}
-
 function showResult() {
   const model = /** @type {ConvModel} */ (page.model);
   practice.update(model.body, model.data);
   page.stages = buildStages(model, {
-    onPoint: (stage, field, index, group) => {
-      page.pointed = { stage, field, index, group };
-      drawStage(stage);
-    },
-    onLeave: (stage) => {
-      if (page.pointed?.stage !== stage) return;
-      page.pointed = null;
-      drawStage(stage);
-    },
-    onAskLearningRate: () => onChange({ ...page.state, learning_rate: "0.01" }, "values"),
+    ...pointing(page, drawStage),
+    onAskLearningRate: () => onChange({ ...runner.state, learning_rate: "0.01" }, "values"),
   });
   stagesElement.replaceChildren(...page.stages.map((stage) => stage.section));
   page.steps = buildSteps(model);
-  const last = page.steps.length - 1;
-  const start = page.state.step === null ? last : Math.min(last, page.state.step - 1);
-  page.followSteps = false;
-  timeline.setSteps(page.steps, STAGE_TITLES, start);
-  page.followSteps = true;
+  runner.showSteps(page.steps, STAGE_TITLES);
   updateCode();
   if (model.termsOmitted) STAGE_DEFAULTS.forEach(([field, index]) => askTerms(field, index));
 }
 
 /**
- * Draw timeline step `index`; while paused, the step goes into the link.
+ * Draw timeline step `index`.
  * @param {number} index
- * @param {boolean} playing
+ * @param {boolean} follow bring the step into view
  */
-function onStep(index, playing) {
+function drawStep(index, follow) {
   if (!page.model) return;
   const step = page.steps[index];
-  page.stages.forEach((_, stage) => drawStage(stage, page.followSteps && stage === step.stage));
+  page.stages.forEach((_, stage) => drawStage(stage, follow && stage === step.stage));
   if (step.focus) prefetch(step.focus);
-  if (page.followSteps) scrollToStep(step);
-  if (!playing) {
-    page.state.step = index === page.steps.length - 1 ? null : index + 1;
-    writeLink();
-  }
+  if (follow) scrollToStep(step);
 }
 
 /**
@@ -212,10 +159,7 @@ function drawStage(stage, stepped = false) {
   const model = /** @type {ConvModel} */ (page.model);
   const view = page.stages[stage];
   const step = page.steps[timeline.index];
-  const state = step.stage > stage ? "done" : step.stage === stage ? "current" : "future";
-  view.section.dataset.state = state;
-  // What the timeline has not reached yet is dimmed and inert: not computed yet, not to be used.
-  view.section.inert = state === "future";
+  const state = markStage(view.section, stage, step.stage);
   for (const { element, phase } of view.phased) {
     const ahead = state === "current" && phase > step.phase;
     element.classList.toggle("is-future", ahead);
@@ -260,8 +204,7 @@ function drawStage(stage, stepped = false) {
 function scrollToStep(step) {
   const view = page.stages[step.stage];
   if (!view) return;
-  const target = (step.focus && view.cells.get(cellKey(...step.focus))?.[0]?.td) || view.section;
-  target.scrollIntoView({ block: "center", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
+  bringIntoView((step.focus && view.cells.get(cellKey(...step.focus))?.[0]?.td) || view.section, { block: "center", inline: "nearest" });
 }
 
 /**
@@ -301,22 +244,6 @@ async function askTerms(field, index, more = []) {
   }
   model.addTerms(result.data.terms ?? []);
   page.stages.forEach((_, stage) => drawStage(stage));
-}
-
-function setUpCopyLink() {
-  const button = document.getElementById("copy-link");
-  const said = document.getElementById("copy-status");
-  if (!button || !said) return;
-  button.hidden = false;
-  button.addEventListener("click", async () => {
-    writeLink();
-    try {
-      await navigator.clipboard.writeText(location.href);
-      said.textContent = "Link copied: it opens this exact view.";
-    } catch {
-      said.textContent = `Copy this link: ${location.href}`;
-    }
-  });
 }
 
 function setUpCode() {

@@ -1,96 +1,14 @@
 /**
- * What the pooling and activation pages share: reading typed numbers, the settings fields, the
- * stage sections with their equation panels, lighting up the cells an equation names, the status
- * line and the "Copy link" button. Only DOM building lives here, never a number of its own.
+ * What the pages drawn in stages share: the stage sections with their equation panels, which
+ * of them the timeline has reached, pointing at a cell, and lighting up the cells an equation
+ * names. Only DOM building lives here, never a number of its own.
  */
 
+import { bringIntoView, element, paragraph, span } from "../dom.js";
 import { equationBlock, symbolNode } from "../equation.js";
-import { messageBesideField, messageLocation, topField } from "../api.js";
-
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/**
- * A cell's text as a number when it is one (a typographic minus is accepted), else the text,
- * which the API then names as the culprit.
- * @param {string} text
- * @returns {number|string}
- */
-export function cellValue(text) {
-  const plain = text.trim().replace(/\u2212/g, "-");
-  if (!NUMBER.test(plain)) return text;
-  const value = Number(plain);
-  return Number.isFinite(value) ? value : text;
-}
-
-/**
- * `"2"` → 2, `"2,1"` → [2, 1]; `""` → undefined (the API's default).
- * @param {string} text
- * @returns {number|string|(number|string)[]|undefined}
- */
-export function listValue(text) {
-  if (text.trim() === "") return undefined;
-  const items = text.split(",").map(cellValue);
-  return items.length === 1 ? items[0] : items;
-}
-
-/**
- * Nested arrays of typed text as numbers (where they are numbers).
- * @param {any} block
- * @returns {any}
- */
-export function numbers(block) {
-  return Array.isArray(block) ? block.map(numbers) : cellValue(block);
-}
-
-/**
- * `value` as a pair of whole numbers [h, w] when the text is one number or two, else null.
- * @param {string} text
- * @param {[number, number]|null} fallback for empty text
- * @returns {[number, number]|null}
- */
-export function pairValue(text, fallback) {
-  const value = listValue(text);
-  if (value === undefined) return fallback;
-  const items = Array.isArray(value) ? value : [value, value];
-  return items.length === 2 && items.every(Number.isInteger) ? /** @type {[number, number]} */ (items) : null;
-}
-
-/**
- * Padding per side [top, bottom, left, right] from `p`, `p_h, p_w` or `top, bottom, left, right`.
- * @param {string} text
- * @returns {[number, number, number, number]|null}
- */
-export function sidesValue(text) {
-  const value = listValue(text) ?? 0;
-  const items = Array.isArray(value) ? value : [value];
-  if (!items.every(Number.isInteger)) return null;
-  if (items.length === 1) return [items[0], items[0], items[0], items[0]];
-  if (items.length === 2) return [items[0], items[0], items[1], items[1]];
-  if (items.length === 4) return /** @type {[number, number, number, number]} */ (items);
-  return null;
-}
 
 /** @param {number} n @returns {number[]} 0 … n − 1 */
 export const range = (n) => Array.from({ length: n }, (_, i) => i);
-
-/**
- * @param {string} tag
- * @param {string} className
- * @param {...(Node|string)} children
- * @returns {HTMLElement}
- */
-export function element(tag, className, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.append(...children);
-  return node;
-}
-
-/** @param {string} className @param {...(Node|string)} children */
-export const span = (className, ...children) => element("span", className, ...children);
-
-/** @param {string} className @param {...(Node|string)} children */
-export const paragraph = (className, ...children) => element("p", className, ...children);
 
 /**
  * A `<math>` holding one symbol, for captions.
@@ -124,226 +42,6 @@ export function symbolPlain({ name, sub, sup, grad }) {
 export function subscript(r, c) {
   const [a, b] = [r + 1, c + 1];
   return a > 9 || b > 9 ? `${a},${b}` : `${a}${b}`;
-}
-
-/**
- * A titled group of controls in the settings panel.
- * @param {string} title
- * @param {...Node} children
- */
-export function group(title, ...children) {
-  return element("section", "form-group", element("h2", "", title), ...children);
-}
-
-/**
- * @typedef {object} FieldSlot
- * @property {HTMLElement} element the whole field
- * @property {HTMLInputElement|HTMLSelectElement} control
- * @property {(message: string|null) => void} show the API's message for this field, or none
- */
-
-/**
- * A labelled text input with its hint and its error slot (`${name}-error`).
- * @param {string} name the API field
- * @param {string} label
- * @param {string} hint
- * @param {string} value
- * @param {(value: string) => void} onInput
- * @returns {FieldSlot}
- */
-export function textField(name, label, hint, value, onInput) {
-  const input = document.createElement("input");
-  input.type = "text";
-  input.id = `field-${name}`;
-  input.name = name;
-  input.value = value;
-  input.autocomplete = "off";
-  input.spellcheck = false;
-  input.addEventListener("input", () => onInput(input.value));
-  return fieldSlot(name, label, hint, input);
-}
-
-/**
- * A labelled select with its error slot.
- * @param {string} name the API field
- * @param {string} label
- * @param {[string, string][]} options value and words
- * @param {string} value
- * @param {(value: string) => void} onChange
- * @returns {FieldSlot}
- */
-export function selectField(name, label, options, value, onChange) {
-  const select = document.createElement("select");
-  select.id = `field-${name}`;
-  select.name = name;
-  for (const [optionValue, words] of options) {
-    const option = document.createElement("option");
-    option.value = optionValue;
-    option.textContent = words;
-    option.selected = optionValue === value;
-    select.append(option);
-  }
-  select.addEventListener("change", () => onChange(select.value));
-  return fieldSlot(name, label, "", select);
-}
-
-/**
- * @param {string} name
- * @param {string} labelText
- * @param {string} hint
- * @param {HTMLInputElement|HTMLSelectElement} control
- * @returns {FieldSlot}
- */
-function fieldSlot(name, labelText, hint, control) {
-  const wrap = element("div", "field");
-  const label = element("label", "", labelText);
-  label.htmlFor = control.id;
-  wrap.append(label, control);
-  const described = [];
-  if (hint) {
-    const hintElement = paragraph("field-hint", hint);
-    hintElement.id = `${name}-hint`;
-    described.push(hintElement.id);
-    wrap.append(hintElement);
-  }
-  const error = paragraph("field-error");
-  error.id = `${name}-error`;
-  error.hidden = true;
-  described.push(error.id);
-  control.setAttribute("aria-describedby", described.join(" "));
-  wrap.append(error);
-  return {
-    element: wrap,
-    control,
-    show: (message) => {
-      error.textContent = message ?? "";
-      error.hidden = !message;
-      if (message) control.setAttribute("aria-invalid", "true");
-      else control.removeAttribute("aria-invalid");
-    },
-  };
-}
-
-/**
- * A group of radio buttons under a legend.
- * @param {string} name
- * @param {string} legendText
- * @param {[string, string][]} options value and words
- * @param {string} value
- * @param {(value: string) => void} onChange
- * @returns {{element: HTMLFieldSetElement, set: (value: string) => void}}
- */
-export function radioChoice(name, legendText, options, value, onChange) {
-  const fieldset = /** @type {HTMLFieldSetElement} */ (element("fieldset", "choice", element("legend", "", legendText)));
-  const radios = options.map(([optionValue, words]) => {
-    const radio = document.createElement("input");
-    radio.type = "radio";
-    radio.name = name;
-    radio.value = optionValue;
-    radio.checked = optionValue === value;
-    radio.addEventListener("change", () => radio.checked && onChange(optionValue));
-    fieldset.append(element("label", "", radio, ` ${words}`));
-    return radio;
-  });
-  return { element: fieldset, set: (next) => radios.forEach((radio) => (radio.checked = radio.value === next)) };
-}
-
-/**
- * A "Channels" number field; more channels start as random digits in the first one's shape.
- * @param {number} max
- * @param {() => number} count the current number of channels
- * @param {(resize: (grids: string[][][]) => string[][][]) => void} onResize called with a function
- *   that brings a stack of grids to the new count
- * @returns {{element: HTMLElement, update: () => void}}
- */
-export function channelCount(max, count, onResize) {
-  const input = document.createElement("input");
-  input.type = "number";
-  input.id = "count-channels";
-  input.min = "1";
-  input.max = String(max);
-  input.value = String(count());
-  input.addEventListener("change", () => {
-    const n = Math.max(1, Math.min(max, Math.round(Number(input.value)) || 1));
-    input.value = String(n);
-    if (n === count()) return;
-    const digit = () => String(Math.floor(Math.random() * 10));
-    onResize((grids) => Array.from({ length: n }, (_, c) => grids[c] ?? grids[0].map((row) => row.map(digit))));
-  });
-  const label = element("label", "", "Channels");
-  label.htmlFor = input.id;
-  return { element: element("div", "counts", element("div", "count", label, input)), update: () => (input.value = String(count())) };
-}
-
-/**
- * Put the API's messages beside the fields they name; returns the ones no field here owns.
- * @param {Map<string, (message: string|null, error?: import("../api.js").FieldError) => void>} slots
- * @param {import("../api.js").FieldError[]} errors
- * @returns {import("../api.js").FieldError[]}
- */
-export function placeErrors(slots, errors) {
-  const byField = new Map();
-  const unplaced = [];
-  for (const error of errors) {
-    const field = topField(error.field);
-    if (!slots.has(field)) unplaced.push(error);
-    else if (!byField.has(field)) byField.set(field, error);
-  }
-  for (const [field, show] of slots) {
-    const error = byField.get(field);
-    show(error ? messageBesideField(error) : null, error);
-  }
-  return unplaced;
-}
-
-/**
- * The grid and cell an API message points at ("channel 2, row 1, column 3"), 0-based, for
- * marking the editor's input that holds it.
- * @param {import("../api.js").FieldError} error
- * @returns {{grid: number, row: number, col: number}|null}
- */
-export function messageCell(error) {
-  const where = messageLocation(error.msg);
-  if (!where || where.row === undefined || where.column === undefined) return null;
-  return { grid: (where.channel ?? 1) - 1, row: where.row - 1, col: where.column - 1 };
-}
-
-/**
- * The status line after an answer: empty when it is fine, else how many fields need attention
- * and any message that belongs to no field.
- * @param {HTMLElement} status
- * @param {import("../api.js").FieldError[]} errors all of them
- * @param {import("../api.js").FieldError[]} unplaced those shown nowhere else
- */
-export function showStatus(status, errors, unplaced) {
-  status.classList.toggle("is-error", errors.length > 0);
-  if (!errors.length) {
-    status.textContent = "";
-    return;
-  }
-  const one = errors.length === 1;
-  const rest = unplaced.map((error) => error.msg).join(" ");
-  status.textContent = `${one ? "A field needs" : `${errors.length} fields need`} attention: see the message${one ? "" : "s"} beside ${one ? "it" : "them"}. ${rest}`;
-}
-
-/**
- * Show the "Copy link" button: it puts the page's current link on the clipboard.
- * @param {() => void} writeLink brings the address bar up to date first
- */
-export function setUpCopyLink(writeLink) {
-  const button = document.getElementById("copy-link");
-  const said = document.getElementById("copy-status");
-  if (!button || !said) return;
-  button.hidden = false;
-  button.addEventListener("click", async () => {
-    writeLink();
-    try {
-      await navigator.clipboard.writeText(location.href);
-      said.textContent = "Link copied: it opens this exact view.";
-    } catch {
-      said.textContent = `Copy this link: ${location.href}`;
-    }
-  });
 }
 
 /**
@@ -391,6 +89,54 @@ export function stageSection(stage, title, cite) {
   const grids = element("div", "stage-grids");
   section.append(heading, body);
   return { section, body, grids, panel, cells: new Map(), views: [], lit: [] };
+}
+
+/**
+ * Mark a stage done, current or future against the stage the timeline is at. What the timeline
+ * has not reached yet is dimmed and inert: not computed yet, not to be used.
+ * @param {HTMLElement} section
+ * @param {number} stage
+ * @param {number} at the timeline's stage
+ * @returns {"done"|"current"|"future"}
+ */
+export function markStage(section, stage, at) {
+  const state = at > stage ? "done" : at === stage ? "current" : "future";
+  section.dataset.state = state;
+  section.inert = state === "future";
+  return state;
+}
+
+/**
+ * What pointing at a cell does: the page remembers it and draws its stage again; leaving the
+ * stage forgets it.
+ * @param {{pointed: {stage: number}|null}} page
+ * @param {(stage: number) => void} drawStage
+ */
+export function pointing(page, drawStage) {
+  return {
+    /** @param {number} stage @param {string} field @param {number[]} index @param {number} [group] */
+    onPoint: (stage, field, index, group) => {
+      page.pointed = { stage, field, index, group };
+      drawStage(stage);
+    },
+    /** @param {number} stage */
+    onLeave: (stage) => {
+      if (page.pointed?.stage !== stage) return;
+      page.pointed = null;
+      drawStage(stage);
+    },
+  };
+}
+
+/**
+ * Bring a step's cell into view, or its stage when it has none, while the timeline is driven.
+ * @param {StageView[]} stages
+ * @param {{stage: number, focus: CellRef|null}} step
+ */
+export function scrollToStep(stages, step) {
+  const view = stages[step.stage];
+  if (!view) return;
+  bringIntoView((step.focus && view.cells.get(cellKey(...step.focus))?.[0]) || view.section, { block: "center", inline: "nearest" });
 }
 
 /**
@@ -483,14 +229,14 @@ export function light(view, marks) {
  */
 
 /**
- * Put an explanation in a stage's equation panel.
- * @param {StageView} view
+ * Put an explanation in an equation panel.
+ * @param {HTMLElement} panel
  * @param {Explanation} explanation
  */
-export function renderExplanation(view, explanation) {
+export function renderExplanation(panel, explanation) {
   const heading = paragraph("equation-title", explanation.title);
   if (explanation.cite) heading.append(" ", span("cite", explanation.cite));
   const parts = [heading, equationBlock(explanation.lines)];
   if (explanation.note) parts.push(paragraph("equation-note", explanation.note));
-  view.panel.replaceChildren(...parts);
+  panel.replaceChildren(...parts);
 }

@@ -5,7 +5,8 @@
  * page, and the API's messages come back beside the layer or field they name.
  */
 
-import { messageBesideField, messageLocation } from "../api.js";
+import { messageBesideField } from "../api.js";
+import { countField, errorLine, group, labelled, messageCell, selectInput, textInput } from "../form-fields.js";
 import { MatrixEditor } from "../matrix-editor.js";
 import { LAYER_TYPES, LOSSES, MAX_LAYERS, TIES, chainShapes, newLayer, typeInfo } from "./network-request.js";
 
@@ -88,9 +89,9 @@ export class NetworkForm {
     this.list = document.createElement("ol");
     this.list.className = "net-layer-list";
     this.list.setAttribute("aria-label", "Layers, first to last");
-    this.listError = errorParagraph("layers-error");
-    this.errorSlots.set("layers", textSlot(this.listError, null));
-    const layersGroup = group("Layers", this.listError, this.list, this.#adder());
+    const listError = errorLine("layers-error");
+    this.errorSlots.set("layers", listError);
+    const layersGroup = group("Layers", listError.element, this.list, this.#adder());
 
     this.targetEditor = new MatrixEditor({
       id: "target",
@@ -124,9 +125,8 @@ export class NetworkForm {
    */
   sync(state) {
     this.state = structuredClone(state);
-    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-    if (!same(this.inputEditor.value(), state.input)) this.inputEditor.setValue(state.input);
-    if (!same(this.targetEditor.value(), state.target)) this.targetEditor.setValue(state.target);
+    this.inputEditor.follow(state.input);
+    this.targetEditor.follow(state.target);
     this.channels.update();
     if (structureOf(state) !== this.drawn) {
       this.#drawLayers();
@@ -269,11 +269,11 @@ export class NetworkForm {
    * @param {() => string} get @param {(value: string) => void} set
    */
   #text(name, text, hint, get, set) {
-    const { wrap, input, slot } = textInput(`field-${name}`, `${name}-error`, text, hint, get());
-    input.dataset.topField = name;
-    input.addEventListener("input", () => set(input.value));
-    this.errorSlots.set(name, slot);
-    return wrap;
+    const id = `field-${name}`;
+    const field = labelled(textInput(id, get(), set), text, { hint, hintId: `${id}-hint`, errorId: `${name}-error` });
+    field.control.dataset.topField = name;
+    this.errorSlots.set(name, field);
+    return field.element;
   }
 
   /**
@@ -281,12 +281,11 @@ export class NetworkForm {
    * @param {() => string} get @param {(value: string) => void} set @param {string} [className]
    */
   #select(name, text, options, get, set, className) {
-    const { wrap, select, slot } = selectInput(`field-${name}`, `${name}-error`, text, options, get());
-    if (className) wrap.classList.add(className);
-    select.dataset.topField = name;
-    select.addEventListener("change", () => set(select.value));
-    this.errorSlots.set(name, slot);
-    return wrap;
+    const field = labelled(selectInput(`field-${name}`, options, get(), set), text, { errorId: `${name}-error` });
+    if (className) field.element.classList.add(className);
+    field.control.dataset.topField = name;
+    this.errorSlots.set(name, field);
+    return field.element;
   }
 }
 
@@ -335,9 +334,9 @@ class LayerCard {
     };
     tools.append(this.buttons.up, this.buttons.down, this.buttons.remove);
     header.append(this.title, tools);
-    const error = errorParagraph(`${prefix}-error`);
-    host.slots.set(api, textSlot(error, null));
-    this.element.append(header, error);
+    const error = errorLine(`${prefix}-error`);
+    host.slots.set(api, error);
+    this.element.append(header, error.element);
 
     if (!info) {
       const unknown = document.createElement("p");
@@ -365,20 +364,20 @@ class LayerCard {
         const options = field === "ties"
           ? TIES.map((tie) => [tie, { first: "first maximum (PyTorch)", all: "all tied maxima", split: "split among them" }[tie]])
           : [["0", "0 (PyTorch)"], ["1", "1"]];
-        const { wrap, select, slot } = selectInput(id, errorId, `${field === "ties" ? "Ties" : "ReLU′(0)"} in layer ${n}`, options, layer[field] ?? options[0][0]);
-        select.addEventListener("change", () => this.#set(field, select.value));
+        const select = selectInput(id, options, layer[field] ?? options[0][0], (value) => this.#set(field, value));
+        const slot = labelled(select, `${field === "ties" ? "Ties" : "ReLU′(0)"} in layer ${n}`, { errorId });
         host.slots.set(`${api}.${field}`, slot);
         this.syncers[field] = (next) => (select.value = next[field] ?? options[0][0]);
-        settings.append(wrap);
+        settings.append(slot.element);
       } else {
         const [label, hint] = TEXT_FIELDS[field](n, layer.type);
-        const { wrap, input, slot } = textInput(id, errorId, label, hint, layer[field] ?? "");
-        input.addEventListener("input", () => this.#set(field, input.value));
+        const input = textInput(id, layer[field] ?? "", (value) => this.#set(field, value));
+        const slot = labelled(input, label, { hint, hintId: `${id}-hint`, errorId });
         host.slots.set(`${api}.${field}`, slot);
         this.syncers[field] = (next) => {
           if (input.value !== (next[field] ?? "")) input.value = next[field] ?? "";
         };
-        settings.append(wrap);
+        settings.append(slot.element);
       }
     }
     if (settings.children.length) this.element.append(settings);
@@ -419,7 +418,7 @@ class LayerCard {
     this.syncers.kernel = (next) => {
       kernels.update();
       const grids = (next.kernel ?? []).flat();
-      if (JSON.stringify(editor.value()) !== JSON.stringify(grids)) editor.setValue(grids);
+      editor.follow(grids);
     };
     this.element.append(kernels.element, editor.element);
   }
@@ -492,32 +491,6 @@ function toolButton(text, label, action, disabled) {
   return button;
 }
 
-/** @param {string} id */
-function errorParagraph(id) {
-  const p = document.createElement("p");
-  p.className = "field-error";
-  p.id = id;
-  p.hidden = true;
-  return p;
-}
-
-/**
- * @param {HTMLElement} paragraph
- * @param {HTMLElement|null} control marked aria-invalid while there is a message
- * @returns {ErrorSlot}
- */
-function textSlot(paragraph, control) {
-  return {
-    show: (message) => {
-      paragraph.textContent = message ?? "";
-      paragraph.hidden = !message;
-      if (!control) return;
-      if (message) control.setAttribute("aria-invalid", "true");
-      else control.removeAttribute("aria-invalid");
-    },
-  };
-}
-
 /**
  * An editor's slot: the message, and the cell it names marked (grids are kernel-major).
  * @param {MatrixEditor} editor
@@ -525,100 +498,5 @@ function textSlot(paragraph, control) {
  * @returns {ErrorSlot}
  */
 function editorSlot(editor, channels) {
-  return {
-    show: (message, error) => {
-      const where = error ? messageLocation(error.msg) : null;
-      const cell = where && where.row !== undefined && where.column !== undefined
-        ? { grid: ((where.kernel ?? 1) - 1) * channels() + ((where.channel ?? 1) - 1), row: where.row - 1, col: where.column - 1 }
-        : null;
-      editor.setError(message, cell);
-    },
-  };
-}
-
-/**
- * A labelled text input with its hint and error paragraph.
- * @param {string} id @param {string} errorId @param {string} text @param {string} hint @param {string} value
- */
-function textInput(id, errorId, text, hint, value) {
-  const wrap = document.createElement("div");
-  wrap.className = "field";
-  const label = document.createElement("label");
-  label.htmlFor = id;
-  label.textContent = text;
-  const input = document.createElement("input");
-  input.type = "text";
-  input.id = id;
-  input.value = value;
-  input.autocomplete = "off";
-  input.spellcheck = false;
-  const hintElement = document.createElement("p");
-  hintElement.className = "field-hint";
-  hintElement.id = `${id}-hint`;
-  hintElement.textContent = hint;
-  const error = errorParagraph(errorId);
-  input.setAttribute("aria-describedby", `${hintElement.id} ${errorId}`);
-  wrap.append(label, input, hintElement, error);
-  return { wrap, input, slot: textSlot(error, input) };
-}
-
-/**
- * A labelled select with its error paragraph.
- * @param {string} id @param {string} errorId @param {string} text @param {[string, string][]} options @param {string} value
- */
-function selectInput(id, errorId, text, options, value) {
-  const wrap = document.createElement("div");
-  wrap.className = "field";
-  const label = document.createElement("label");
-  label.htmlFor = id;
-  label.textContent = text;
-  const select = document.createElement("select");
-  select.id = id;
-  for (const [optionValue, optionText] of options) {
-    const option = document.createElement("option");
-    option.value = optionValue;
-    option.textContent = optionText;
-    option.selected = optionValue === value;
-    select.append(option);
-  }
-  const error = errorParagraph(errorId);
-  select.setAttribute("aria-describedby", errorId);
-  wrap.append(label, select, error);
-  return { wrap, select, slot: textSlot(error, select) };
-}
-
-/**
- * A number input for a count (channels, kernels), 1 to `max`.
- * @param {string} id @param {string} text @param {number} max
- * @param {() => number} get @param {(n: number) => void} set
- */
-function countField(id, text, max, get, set) {
-  const element = document.createElement("div");
-  element.className = "count";
-  const label = document.createElement("label");
-  label.htmlFor = id;
-  label.textContent = text;
-  const input = document.createElement("input");
-  input.type = "number";
-  input.id = id;
-  input.min = "1";
-  input.max = String(max);
-  input.value = String(get());
-  input.addEventListener("change", () => {
-    const n = Math.max(1, Math.min(max, Math.round(Number(input.value)) || 1));
-    input.value = String(n);
-    if (n !== get()) set(n);
-  });
-  element.append(label, input);
-  return { element, update: () => (input.value = String(get())) };
-}
-
-/** A titled group of controls. */
-function group(title, ...children) {
-  const section = document.createElement("section");
-  section.className = "form-group";
-  const heading = document.createElement("h2");
-  heading.textContent = title;
-  section.append(heading, ...children);
-  return section;
+  return { show: (message, error) => editor.setError(message, error ? messageCell(error, channels()) : null) };
 }

@@ -10,6 +10,7 @@
  * index in that array, as the API nests it) and `data-value` (the full float64).
  */
 
+import { element } from "../dom.js";
 import { equationBlock as mathBlock, mathLine } from "../equation.js";
 import { MatrixView } from "../matrix-view.js";
 import { formatNumber } from "../number-format.js";
@@ -167,14 +168,6 @@ function slices(value) {
 /** @param {number[]} shape */
 function shapeText(shape) {
   return shape.length === 1 ? `a vector of ${shape[0]}` : shape.join(" × ");
-}
-
-/** @param {string} tag @param {string} className @param {...(Node|string)} children */
-function element(tag, className, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.append(...children);
-  return node;
 }
 
 /** An operator between grids, or an arrow with words. @param {string} text @param {string} [words] */

@@ -24,6 +24,7 @@
  */
 
 import { choiceCodec, integerCodec, rawQuery, tensorCodec, textCodec } from "../state.js";
+import { listValue, numbers, pairValue, sidesValue } from "../typed-numbers.js";
 
 export const LOSSES = ["mse", "half_sse", "cross_entropy", "bce"];
 export const MAX_LAYERS = 12;
@@ -212,37 +213,6 @@ export function linkFields(state) {
   return { schema, values };
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/**
- * A cell's text as a number when it is one (a typographic minus is accepted), else the text,
- * which the API then names.
- * @param {string} text
- * @returns {number|string}
- */
-function cellValue(text) {
-  const plain = text.trim().replace(/\u2212/g, "-");
-  if (!NUMBER.test(plain)) return text;
-  const value = Number(plain);
-  return Number.isFinite(value) ? value : text;
-}
-
-/**
- * `"2"` → 2, `"2,1"` → [2, 1]; `""` → undefined (the API's default).
- * @param {string|undefined} text
- * @returns {number|string|(number|string)[]|undefined}
- */
-function listValue(text) {
-  if (text === undefined || text.trim() === "") return undefined;
-  const items = text.split(",").map(cellValue);
-  return items.length === 1 ? items[0] : items;
-}
-
-/** @param {any} block nested arrays of strings */
-function numbers(block) {
-  return Array.isArray(block) ? block.map(numbers) : cellValue(block);
-}
-
 const ACTIVATIONS = new Set(["relu", "leaky_relu", "sigmoid", "tanh", "softmax"]);
 
 /**
@@ -316,31 +286,24 @@ function layerBody(layer) {
 }
 
 /**
- * `text` as a pair of whole numbers [h, w] when it is one number or two, else null.
+ * `text` as a pair of whole numbers [h, w], each at least 1, when it is one number or two, else null.
  * @param {string|undefined} text
  * @param {[number, number]|null} fallback for empty text
  * @returns {[number, number]|null}
  */
 function pair(text, fallback) {
-  const value = listValue(text);
-  if (value === undefined) return fallback;
-  const items = Array.isArray(value) ? value : [value, value];
-  return items.length === 2 && items.every((n) => Number.isInteger(n) && n >= 1) ? /** @type {[number, number]} */ (items) : null;
+  const value = pairValue(text, fallback);
+  return value === fallback || value?.every((n) => n >= 1) ? value : null;
 }
 
 /**
- * Total padding per axis [p_h, p_w] from `p`, `p_h,p_w` or `top,bottom,left,right`.
+ * Total padding per axis [p_h, p_w] from `p`, `p_h,p_w` or `top,bottom,left,right`, none negative.
  * @param {string|undefined} text
  * @returns {[number, number]|null}
  */
 function paddingTotals(text) {
-  const value = listValue(text) ?? 0;
-  const items = Array.isArray(value) ? value : [value];
-  if (!items.every((n) => Number.isInteger(n) && n >= 0)) return null;
-  if (items.length === 1) return [2 * items[0], 2 * items[0]];
-  if (items.length === 2) return [2 * items[0], 2 * items[1]];
-  if (items.length === 4) return [items[0] + items[1], items[2] + items[3]];
-  return null;
+  const sides = sidesValue(text);
+  return sides?.every((n) => n >= 0) ? [sides[0] + sides[1], sides[2] + sides[3]] : null;
 }
 
 /**

@@ -4,9 +4,9 @@
  * comes from `POST /api/v1/network`.
  */
 
-import { postJson } from "../api.js";
+import { bringIntoView } from "../dom.js";
+import { PageRunner } from "../page-runner.js";
 import { writeQuery } from "../state.js";
-import { Timeline } from "../timeline.js";
 import { ChainView } from "./network-chain.js";
 import { NetworkForm } from "./network-form.js";
 import { buildPanels } from "./network-panels.js";
@@ -15,10 +15,8 @@ import { STAGE_TITLES, buildSteps, progress } from "./network-steps.js";
 
 const API = "/api/v1/network";
 const DEBOUNCE_MS = 200;
-const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 const page = {
-  state: stateFromSearch(location.search),
   /** @type {{body: Record<string, any>, data: Record<string, any>}|null} */
   result: null,
   /** @type {import("./network-panels.js").Panels|null} */
@@ -27,74 +25,31 @@ const page = {
   chain: null,
   /** @type {import("./network-steps.js").NetworkStep[]} */
   steps: [],
-  request: /** @type {AbortController|null} */ (null),
-  timer: 0,
-  followSteps: false,
 };
 
-const status = /** @type {HTMLElement} */ (document.getElementById("status"));
 const chainElement = /** @type {HTMLElement} */ (document.getElementById("chain"));
 const stagesElement = /** @type {HTMLElement} */ (document.getElementById("stages"));
-const results = /** @type {HTMLElement} */ (document.getElementById("results"));
 
-const form = new NetworkForm(page.state, { onChange });
-document.getElementById("editors")?.append(form.element);
-
-const timeline = new Timeline({ label: "Steps of the forward and backward pass", onStep });
-document.getElementById("timeline")?.append(timeline.element);
-
-setUpCopyLink();
-compute();
-
-/**
- * An edit in the settings panel: keep the chain fitting, write the link, ask the API soon.
- * @param {import("./network-request.js").NetworkState} next
- */
-function onChange(next) {
-  page.state = fitChain(next);
-  page.state.step = null;
-  form.sync(page.state);
-  writeLink();
-  clearTimeout(page.timer);
-  page.timer = setTimeout(compute, DEBOUNCE_MS);
-}
-
-function writeLink() {
-  const { schema, values } = linkFields(page.state);
-  writeQuery(schema, values);
-}
-
-async function compute() {
-  const body = requestBody(page.state);
-  page.request?.abort();
-  const controller = new AbortController();
-  page.request = controller;
-  const slow = setTimeout(() => (status.textContent = "Computing…"), 300);
-  let result;
-  try {
-    result = await postJson(API, body, { signal: controller.signal });
-  } catch (error) {
-    if (error.name === "AbortError") return;
-    throw error;
-  } finally {
-    clearTimeout(slow);
-  }
-  if (page.request !== controller) return;
-  const unplaced = form.setErrors(result.ok ? [] : result.errors);
-  if (!result.ok) {
-    results.classList.toggle("is-stale", page.result !== null);
-    const count = result.errors.length;
-    const rest = unplaced.map((error) => error.msg).join(" ");
-    status.textContent = `${count === 1 ? "A setting needs" : `${count} settings need`} attention: see the message${count === 1 ? "" : "s"} beside ${count === 1 ? "it" : "them"}. ${rest}`;
-    status.classList.add("is-error");
-    return;
-  }
-  status.textContent = "";
-  status.classList.remove("is-error");
-  results.classList.remove("is-stale");
-  page.result = { body, data: result.data };
-  show();
-}
+const runner = new PageRunner({
+  api: API,
+  state: stateFromSearch(location.search),
+  writeLink: (state) => {
+    const { schema, values } = linkFields(state);
+    writeQuery(schema, values);
+  },
+  requestBody,
+  delay: () => DEBOUNCE_MS,
+  timelineLabel: "Steps of the forward and backward pass",
+  drawStep,
+  onAnswer: (body, data) => {
+    page.result = { body, data };
+    show();
+  },
+  noun: "setting",
+});
+// An edit in the settings panel: keep the chain fitting, write the link, ask the API soon.
+runner.attach(new NetworkForm(runner.state, { onChange: (next) => runner.edit(fitChain(next)) }));
+runner.compute();
 
 function show() {
   const { body, data } = /** @type {{body: Record<string, any>, data: Record<string, any>}} */ (page.result);
@@ -103,20 +58,15 @@ function show() {
   page.panels = buildPanels(body, data);
   stagesElement.replaceChildren(...page.panels.sections);
   page.steps = buildSteps(data);
-  const last = page.steps.length - 1;
-  const start = page.state.step === null ? last : Math.min(last, page.state.step - 1);
-  page.followSteps = false;
-  timeline.setSteps(page.steps, STAGE_TITLES, start);
-  page.followSteps = true;
+  runner.showSteps(page.steps, STAGE_TITLES);
 }
 
 /**
- * Draw timeline step `index`: what is done, current and still to come; while paused, the step
- * goes into the link.
+ * Draw timeline step `index`: what is done, current and still to come.
  * @param {number} index
- * @param {boolean} playing
+ * @param {boolean} follow bring the step into view
  */
-function onStep(index, playing) {
+function drawStep(index, follow) {
   const panels = page.panels;
   if (!panels || !page.chain) return;
   const at = progress(page.steps, index);
@@ -138,13 +88,7 @@ function onStep(index, playing) {
     section.dataset.state = states.includes("current") ? "current" : states.every((state) => state === "future") ? "future" : "done";
     section.inert = section.dataset.state === "future";
   }
-  if (page.followSteps && current) {
-    current.scrollIntoView({ block: "nearest", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
-  }
-  if (!playing) {
-    page.state.step = index === page.steps.length - 1 ? null : index + 1;
-    writeLink();
-  }
+  if (follow && current) bringIntoView(current, { block: "nearest", inline: "nearest" });
 }
 
 /**
@@ -163,20 +107,4 @@ function showHandOff(panels, step) {
   if (!pair) return;
   panels.figures.get(pair[0])?.classList.add(pair[2]);
   panels.figures.get(pair[1])?.classList.add(pair[2]);
-}
-
-function setUpCopyLink() {
-  const button = document.getElementById("copy-link");
-  const said = document.getElementById("copy-status");
-  if (!button || !said) return;
-  button.hidden = false;
-  button.addEventListener("click", async () => {
-    writeLink();
-    try {
-      await navigator.clipboard.writeText(location.href);
-      said.textContent = "Link copied: it opens this exact view.";
-    } catch {
-      said.textContent = `Copy this link: ${location.href}`;
-    }
-  });
 }

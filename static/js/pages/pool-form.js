@@ -5,7 +5,7 @@
  */
 
 import { MatrixEditor } from "../matrix-editor.js";
-import { channelCount, group, messageCell, placeErrors, radioChoice, selectField, textField } from "./layer-page.js";
+import { channelCount, group, messageCell, placeErrors, radioChoice, selectField, textField } from "../form-fields.js";
 import { MAX_CHANNELS, MAX_SIDE } from "./pool-request.js";
 
 /**
@@ -99,14 +99,13 @@ export class PoolForm {
    */
   sync(state) {
     this.state = structuredClone(state);
-    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-    if (!same(this.inputEditor.value(), state.input)) this.inputEditor.setValue(state.input);
+    this.inputEditor.follow(state.input);
     if (state.grad_output) {
       if (!this.gradResettable) {
         this.gradEditor.setInitial(state.grad_output); // its first fitted value is what Reset restores
         this.gradResettable = true;
       }
-      if (!same(this.gradEditor.value(), state.grad_output)) this.gradEditor.setValue(state.grad_output);
+      this.gradEditor.follow(state.grad_output);
     }
     for (const slot of this.texts) if (slot.control.value !== state[slot.control.name]) slot.control.value = state[slot.control.name];
     this.channels.update();

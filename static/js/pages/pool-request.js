@@ -5,7 +5,7 @@
  */
 
 import { choiceCodec, integerCodec, tensorCodec, textCodec } from "../state.js";
-import { listValue, numbers, pairValue, sidesValue } from "./layer-page.js";
+import { listValue, numbers, pairValue, sidesValue } from "../typed-numbers.js";
 
 const MODES = ["max", "avg"];
 const TIES = ["first", "all", "split"];

@@ -4,6 +4,7 @@
  * into ∂L/∂I (shares adding up where windows overlap), and the total gradient.
  */
 
+import { element, paragraph } from "../dom.js";
 import { mathLine } from "../equation.js";
 import { MatrixView } from "../matrix-view.js";
 import { formatNumber, fullNumber } from "../number-format.js";
@@ -11,11 +12,9 @@ import {
   addCell,
   arrow,
   cellKey,
-  element,
   finishStage,
   gridRow,
   legend,
-  paragraph,
   range,
   stageSection,
   symbolMath,

@@ -3,11 +3,10 @@
  * The page's state lives in the URL (see pool-request.js); every number shown comes from the API.
  */
 
-import { postJson } from "../api.js";
 import { fitGrid } from "../matrix-editor.js";
+import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
-import { Timeline } from "../timeline.js";
-import { cellKey, light, renderExplanation, setUpCopyLink, showStatus } from "./layer-page.js";
+import { light, markStage, pointing, renderExplanation, scrollToStep } from "./layer-page.js";
 import { explain, marks, totals } from "./pool-explain.js";
 import { PoolForm } from "./pool-form.js";
 import { PoolModel } from "./pool-model.js";
@@ -17,7 +16,6 @@ import { STAGE_TITLES, buildSteps } from "./pool-steps.js";
 
 const API = "/api/v1/pool";
 const DEBOUNCE_MS = 150;
-const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 /** The cell each stage explains when nothing is pointed at and the timeline is elsewhere. */
 const STAGE_DEFAULTS = [["output", [0, 0, 0]], ["grad_output", [0, 0, 0]], ["grad_output", [0, 0, 0]], null];
@@ -32,7 +30,6 @@ const CHECKABLE = [
 const link = await openLink("pool", LINK_SCHEMA, location.search, (query) => linkFields(stateFromQuery(query)));
 
 const page = {
-  state: stateFromQuery(link.query),
   /** @type {PoolModel|null} */
   model: null,
   /** @type {import("./pool-stages.js").PoolStageView[]} */
@@ -41,20 +38,26 @@ const page = {
   steps: [],
   /** @type {{stage: number, field: string, index: number[]}|null} */
   pointed: null,
-  request: /** @type {AbortController|null} */ (null),
-  timer: 0,
-  followSteps: false,
 };
 
-const status = /** @type {HTMLElement} */ (document.getElementById("status"));
 const stagesElement = /** @type {HTMLElement} */ (document.getElementById("stages"));
-const results = /** @type {HTMLElement} */ (document.getElementById("results"));
 
-const form = new PoolForm(page.state, { onChange });
-document.getElementById("editors")?.append(form.element);
-
-const timeline = new Timeline({ label: "Stages of the computation", onStep });
-document.getElementById("timeline")?.append(timeline.element);
+const runner = new PageRunner({
+  api: API,
+  state: stateFromQuery(link.query),
+  writeLink: (state) => link.write(linkFields(state)),
+  requestBody,
+  delay: () => DEBOUNCE_MS,
+  timelineLabel: "Stages of the computation",
+  drawStep,
+  onAnswer: (body, data) => {
+    page.model = new PoolModel(body, data);
+    page.pointed = null;
+    showResult();
+  },
+});
+runner.attach(new PoolForm(runner.state, { onChange }));
+const { timeline } = runner;
 
 const practice = new Practice({
   kind: "pool",
@@ -66,8 +69,7 @@ const practice = new Practice({
 });
 document.getElementById("timeline")?.before(practice.element);
 
-setUpCopyLink(writeLink);
-compute();
+runner.compute();
 
 /**
  * An edit in the settings panel.
@@ -75,12 +77,7 @@ compute();
  * @param {import("./pool-form.js").ChangeKind} kind
  */
 function onChange(next, kind) {
-  page.state = fitUpstream(next, kind);
-  page.state.step = null;
-  form.sync(page.state);
-  writeLink();
-  clearTimeout(page.timer);
-  page.timer = setTimeout(compute, DEBOUNCE_MS);
+  runner.edit(fitUpstream(next, kind));
 }
 
 /**
@@ -97,72 +94,25 @@ function fitUpstream(state, kind) {
   return { ...state, grad_output: Array.from({ length: channels }, (_, c) => fitGrid(grids[c] ?? [], h, w, "1")) };
 }
 
-function writeLink() {
-  link.write(linkFields(page.state));
-}
-
-async function compute() {
-  const body = requestBody(page.state);
-  page.request?.abort();
-  const controller = new AbortController();
-  page.request = controller;
-  const slow = setTimeout(() => (status.textContent = "Computing…"), 300);
-  let result;
-  try {
-    result = await postJson(API, body, { signal: controller.signal });
-  } catch (error) {
-    if (error.name === "AbortError") return;
-    throw error;
-  } finally {
-    clearTimeout(slow);
-  }
-  if (page.request !== controller) return;
-  const errors = result.ok ? [] : result.errors;
-  showStatus(status, errors, form.setErrors(errors));
-  results.classList.toggle("is-stale", !result.ok && page.model !== null);
-  if (!result.ok) return;
-  page.model = new PoolModel(body, result.data);
-  page.pointed = null;
-  showResult();
-}
-
 function showResult() {
   const model = /** @type {PoolModel} */ (page.model);
   practice.update(model.body, model.data);
-  page.stages = buildStages(model, {
-    onPoint: (stage, field, index) => {
-      page.pointed = { stage, field, index };
-      drawStage(stage);
-    },
-    onLeave: (stage) => {
-      if (page.pointed?.stage !== stage) return;
-      page.pointed = null;
-      drawStage(stage);
-    },
-  });
+  page.stages = buildStages(model, pointing(page, drawStage));
   stagesElement.replaceChildren(...page.stages.map((stage) => stage.section));
   page.steps = buildSteps(model);
-  const last = page.steps.length - 1;
-  const start = page.state.step === null ? last : Math.min(last, page.state.step - 1);
-  page.followSteps = false;
-  timeline.setSteps(page.steps, STAGE_TITLES, start);
-  page.followSteps = true;
+  runner.showSteps(page.steps, STAGE_TITLES);
 }
 
 /**
- * Draw timeline step `index`; while paused, the step goes into the link.
+ * Draw timeline step `index`.
  * @param {number} index
- * @param {boolean} playing
+ * @param {boolean} follow bring the step into view
  */
-function onStep(index, playing) {
+function drawStep(index, follow) {
   if (!page.model) return;
   const step = page.steps[index];
-  page.stages.forEach((_, stage) => drawStage(stage, page.followSteps && stage === step.stage));
-  if (page.followSteps) scrollToStep(step);
-  if (!playing) {
-    page.state.step = index === page.steps.length - 1 ? null : index + 1;
-    writeLink();
-  }
+  page.stages.forEach((_, stage) => drawStage(stage, follow && stage === step.stage));
+  if (follow) scrollToStep(page.stages, step);
 }
 
 /**
@@ -175,10 +125,7 @@ function drawStage(stage, stepped = false) {
   const model = /** @type {PoolModel} */ (page.model);
   const view = page.stages[stage];
   const step = page.steps[timeline.index];
-  const state = step.stage > stage ? "done" : step.stage === stage ? "current" : "future";
-  view.section.dataset.state = state;
-  // What the timeline has not reached yet is dimmed and inert: not computed yet, not to be used.
-  view.section.inert = state === "future";
+  const state = markStage(view.section, stage, step.stage);
   for (const { view: grid, field, phase, channel } of view.views) {
     const ahead = state === "current" && phase > step.phase;
     grid.element.classList.toggle("is-future", ahead);
@@ -198,7 +145,7 @@ function drawStage(stage, stepped = false) {
     drawRouting(view, model, count);
   }
   if (stage === 3) {
-    renderExplanation(view, totals(model));
+    renderExplanation(view.panel, totals(model));
     return;
   }
   const pointed = page.pointed?.stage === stage ? page.pointed : null;
@@ -208,14 +155,6 @@ function drawStage(stage, stepped = false) {
   const explanation = explain(model, shown[0], shown[1], stage);
   light(view, focus ? marks(/** @type {[string, number[]]} */ (focus), explanation) : []);
   if (practice.conceal(view.panel, [shown, ...explanation.sources])) return;
-  renderExplanation(view, explanation);
+  renderExplanation(view.panel, explanation);
   view.panel.classList.toggle("is-writing", stepped && !pointed);
-}
-
-/** Scroll the step's cell into view while the timeline is driven. */
-function scrollToStep(step) {
-  const view = page.stages[step.stage];
-  if (!view) return;
-  const target = (step.focus && view.cells.get(cellKey(...step.focus))?.[0]) || view.section;
-  target.scrollIntoView({ block: "center", inline: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
 }

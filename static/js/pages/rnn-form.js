@@ -5,7 +5,9 @@
  * keeps the shapes in step, and the API's messages come back to the field they name.
  */
 
-import { messageBesideField, messageLocation, topField } from "../api.js";
+import { messageLocation } from "../api.js";
+import { element } from "../dom.js";
+import { countField, group, placeErrors, selectField, textField } from "../form-fields.js";
 import { MatrixEditor } from "../matrix-editor.js";
 import { HIDDEN_ACTIVATIONS, LOSSES, MAX_SIZE, MAX_STEPS, OUTPUT_ACTIVATIONS, sizesOf } from "./rnn-request.js";
 
@@ -86,44 +88,23 @@ export class RnnForm {
       this.errorSlots.set(field, (message, error) => editor.setError(message, error ? cellOf(error) : null));
     }
 
-    this.sizeInputs = new Map();
-    const sizes = document.createElement("div");
-    sizes.className = "counts rnn-sizes";
-    for (const [name, text, max] of SIZES) {
-      const input = document.createElement("input");
-      input.type = "number";
-      input.id = `size-${name}`;
-      input.min = "1";
-      input.max = String(max);
-      input.addEventListener("change", () => {
-        const n = Math.max(1, Math.min(max, Math.round(Number(input.value)) || 1));
-        input.value = String(n);
-        const current = sizesOf(this.state);
-        if (n !== current[name]) onResize({ ...current, [name]: n });
-      });
-      const label = document.createElement("label");
-      label.htmlFor = input.id;
-      label.textContent = text;
-      const wrap = document.createElement("div");
-      wrap.className = "count";
-      wrap.append(label, input);
-      sizes.append(wrap);
-      this.sizeInputs.set(name, input);
-    }
-
-    const settings = document.createElement("div");
-    settings.className = "settings";
-    for (const [name, text, options] of CHOICES) settings.append(this.#select(name, text, options));
-    for (const [name, text, hint] of TEXT_FIELDS) settings.append(this.#textField(name, text, hint));
+    this.sizes = SIZES.map(([name, text, max]) =>
+      countField(`size-${name}`, text, max, () => sizesOf(this.state)[name], (n) => onResize({ ...sizesOf(this.state), [name]: n })),
+    );
+    this.fields = [
+      ...CHOICES.map(([name, text, options]) => selectField(name, text, options, state[name], (value) => this.#change(name, { [name]: value }))),
+      ...TEXT_FIELDS.map(([name, text, hint]) => textField(name, text, hint, state[name], (value) => this.#change(name, { [name]: value }))),
+    ];
+    for (const { control, show } of this.fields) this.errorSlots.set(control.name, show);
 
     const editor = (field) => /** @type {MatrixEditor} */ (this.editors.get(field)).element;
+    const settings = element("div", "settings", ...this.fields.map((field) => field.element));
     this.element.append(
-      group("Sizes", sizes),
+      group("Sizes", element("div", "counts rnn-sizes", ...this.sizes.map((size) => size.element))),
       group("Sequence", editor("x"), editor("y")),
       group("Weights of Fig. 9.10", editor("U"), editor("W"), editor("V"), editor("b"), editor("c"), editor("h0")),
       group("Activations, loss, training", settings),
     );
-    this.#showSizes();
   }
 
   /**
@@ -133,13 +114,8 @@ export class RnnForm {
    */
   sync(state) {
     this.state = structuredClone(state);
-    for (const [field, editor] of this.editors) {
-      if (JSON.stringify(editor.value()) !== JSON.stringify([state[field]])) editor.setValue([state[field]]);
-    }
-    for (const [name] of [...CHOICES, ...TEXT_FIELDS]) {
-      const control = /** @type {HTMLInputElement|HTMLSelectElement} */ (this.element.querySelector(`#field-${name}`));
-      if (control.value !== state[name]) control.value = state[name];
-    }
+    for (const [field, editor] of this.editors) editor.follow([state[field]]);
+    for (const { control } of this.fields) if (control.value !== state[control.name]) control.value = state[control.name];
     this.#showSizes();
   }
 
@@ -149,18 +125,7 @@ export class RnnForm {
    * @returns {FieldError[]}
    */
   setErrors(errors) {
-    const byField = new Map();
-    const unplaced = [];
-    for (const error of errors) {
-      const field = topField(error.field);
-      if (!this.errorSlots.has(field)) unplaced.push(error);
-      else if (!byField.has(field)) byField.set(field, error);
-    }
-    for (const [field, show] of this.errorSlots) {
-      const error = byField.get(field);
-      show(error ? messageBesideField(error) : null, error);
-    }
-    return unplaced;
+    return placeErrors(this.errorSlots, errors);
   }
 
   /** @param {string} field @param {Partial<RnnState>} patch */
@@ -170,62 +135,7 @@ export class RnnForm {
   }
 
   #showSizes() {
-    const sizes = sizesOf(this.state);
-    for (const [name, input] of this.sizeInputs) input.value = String(sizes[name]);
-  }
-
-  /** A labelled text input with its hint and its error slot. */
-  #textField(name, labelText, hint) {
-    const wrap = document.createElement("div");
-    wrap.className = "field";
-    const label = document.createElement("label");
-    label.htmlFor = `field-${name}`;
-    label.textContent = labelText;
-    const input = document.createElement("input");
-    input.type = "text";
-    input.id = `field-${name}`;
-    input.name = name;
-    input.value = this.state[name];
-    input.autocomplete = "off";
-    input.spellcheck = false;
-    const hintElement = document.createElement("p");
-    hintElement.className = "field-hint";
-    hintElement.id = `${name}-hint`;
-    hintElement.textContent = hint;
-    const error = errorElement(name);
-    input.setAttribute("aria-describedby", `${hintElement.id} ${error.id}`);
-    input.addEventListener("input", () => this.#change(name, { [name]: input.value }));
-    this.errorSlots.set(name, (message) => {
-      showError(error, message);
-      if (message) input.setAttribute("aria-invalid", "true");
-      else input.removeAttribute("aria-invalid");
-    });
-    wrap.append(label, input, hintElement, error);
-    return wrap;
-  }
-
-  /** A labelled choice with its error slot. */
-  #select(name, labelText, options) {
-    const wrap = document.createElement("div");
-    wrap.className = "field";
-    const label = document.createElement("label");
-    label.htmlFor = `field-${name}`;
-    label.textContent = labelText;
-    const select = document.createElement("select");
-    select.id = `field-${name}`;
-    for (const [value, text] of options) {
-      const option = document.createElement("option");
-      option.value = value;
-      option.textContent = text;
-      option.selected = value === this.state[name];
-      select.append(option);
-    }
-    const error = errorElement(name);
-    select.setAttribute("aria-describedby", error.id);
-    select.addEventListener("change", () => this.#change(name, { [name]: select.value }));
-    this.errorSlots.set(name, (message) => showError(error, message));
-    wrap.append(label, select, error);
-    return wrap;
+    for (const size of this.sizes) size.update();
   }
 }
 
@@ -236,31 +146,6 @@ export class RnnForm {
 function cellOf(error) {
   const where = messageLocation(error.msg);
   if (where?.row !== undefined && where.column !== undefined) return { grid: 0, row: where.row - 1, col: where.column - 1 };
-  const element = /\belement (\d+)\b/.exec(error.msg);
-  return element ? { grid: 0, row: 0, col: Number(element[1]) - 1 } : null;
-}
-
-/** @param {string} name */
-function errorElement(name) {
-  const error = document.createElement("p");
-  error.className = "field-error";
-  error.id = `${name}-error`;
-  error.hidden = true;
-  return error;
-}
-
-/** @param {HTMLElement} error @param {string|null} message */
-function showError(error, message) {
-  error.textContent = message ?? "";
-  error.hidden = !message;
-}
-
-/** A titled group of controls. */
-function group(title, ...children) {
-  const section = document.createElement("section");
-  section.className = "form-group";
-  const heading = document.createElement("h2");
-  heading.textContent = title;
-  section.append(heading, ...children);
-  return section;
+  const item = /\belement (\d+)\b/.exec(error.msg);
+  return item ? { grid: 0, row: 0, col: Number(item[1]) - 1 } : null;
 }

@@ -4,6 +4,7 @@
  * per-step terms on a second chart.
  */
 
+import { paragraph, span } from "../dom.js";
 import { formatNumber, fullNumber } from "../number-format.js";
 import { LogChart } from "./rnn-chart.js";
 import { superscript } from "./rnn-explain.js";
@@ -19,22 +20,6 @@ const TERM_SERIES = [
   ["grad_b", "‖∂L/∂aᵗ‖, into ∂L/∂b", "b", "is-b"],
   ["grad_c", "‖∂L/∂oᵗ‖, into ∂L/∂c", "c", "is-c"],
 ];
-
-/** @param {string} className @param {...(Node|string)} children */
-function paragraph(className, ...children) {
-  const p = document.createElement("p");
-  p.className = className;
-  p.append(...children);
-  return p;
-}
-
-/** @param {string} className @param {string} text */
-function span(className, text) {
-  const element = document.createElement("span");
-  element.className = className;
-  element.textContent = text;
-  return element;
-}
 
 /**
  * A number shown rounded, with its full value and the API field it is.

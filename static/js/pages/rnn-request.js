@@ -10,6 +10,7 @@
 
 import { fitGrid } from "../matrix-editor.js";
 import { choiceCodec, integerCodec, tensorCodec, textCodec } from "../state.js";
+import { cellValue, numbers } from "../typed-numbers.js";
 
 export const MAX_STEPS = 64;
 export const MAX_SIZE = 16;
@@ -190,25 +191,6 @@ export function linkFields(state) {
   const link = { ...state };
   for (const field of VECTORS) if (state[field][0].every((cell) => cellValue(cell) === 0)) link[field] = null;
   return link;
-}
-
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/**
- * A cell's text as a number when it is one (a typographic minus is accepted), else the text.
- * @param {string} text
- * @returns {number|string}
- */
-function cellValue(text) {
-  const plain = text.trim().replace(/\u2212/g, "-");
-  if (!NUMBER.test(plain)) return text;
-  const value = Number(plain);
-  return Number.isFinite(value) ? value : text;
-}
-
-/** @param {string[][]} grid */
-function numbers(grid) {
-  return grid.map((row) => row.map(cellValue));
 }
 
 /**

@@ -4,6 +4,7 @@
  * left; a column's numbers are in the DOM from the start, whatever the timeline shows.
  */
 
+import { span } from "../dom.js";
 import { mathLine } from "../equation.js";
 import { stepPath } from "./rnn-model.js";
 import { symbolText } from "./rnn-explain.js";
@@ -246,12 +247,4 @@ function header(tag, scope, text) {
   th.scope = scope;
   th.textContent = text;
   return th;
-}
-
-/** @param {string} className @param {string} text */
-function span(className, text) {
-  const element = document.createElement("span");
-  element.className = className;
-  element.textContent = text;
-  return element;
 }

@@ -4,6 +4,7 @@
  * chosen step beside the total, and, with a learning rate, one step of gradient descent.
  */
 
+import { paragraph, span } from "../dom.js";
 import { mathLine } from "../equation.js";
 import { formatNumber } from "../number-format.js";
 import { WEIGHTS, stepPath } from "./rnn-model.js";
@@ -23,22 +24,6 @@ const SUMS = {
   b: { term: (t) => `∂L/∂a${superscript(t)}`, math: ["a", null, ""] },
   c: { term: (t) => `∂L/∂o${superscript(t)}`, math: ["o", null, ""] },
 };
-
-/** @param {string} className @param {...(Node|string)} children */
-function paragraph(className, ...children) {
-  const p = document.createElement("p");
-  p.className = className;
-  p.append(...children);
-  return p;
-}
-
-/** @param {string} className @param {string} text */
-function span(className, text) {
-  const element = document.createElement("span");
-  element.className = className;
-  element.textContent = text;
-  return element;
-}
 
 /** A row of grids and operators, laid out as on the convolution page. */
 function gridRow(...parts) {

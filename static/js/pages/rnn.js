@@ -4,11 +4,11 @@
  * The page's state lives in the URL (see rnn-request.js); every number shown comes from the API.
  */
 
-import { postJson } from "../api.js";
-import { equationBlock } from "../equation.js";
+import { bringIntoView, element, paragraph, smoothMotion, span } from "../dom.js";
+import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
-import { Timeline } from "../timeline.js";
 import { hidesAnyOf } from "../withhold.js";
+import { markStage, renderExplanation } from "./layer-page.js";
 import { CellRegistry } from "./rnn-cells.js";
 import { backwardStep, explain, forwardStep } from "./rnn-explain.js";
 import { RnnForm } from "./rnn-form.js";
@@ -20,7 +20,6 @@ import { UnrolledView } from "./rnn-unrolled.js";
 import { GradientsView, updateView } from "./rnn-weights.js";
 
 const API = "/api/v1/rnn";
-const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 /** The parts of the result: heading, citation, and the timeline stages each is current in. */
 const PARTS = [
@@ -55,7 +54,6 @@ const link = await openLink("rnn", LINK_SCHEMA, location.search, (query) => link
  */
 
 const page = {
-  state: stateFromQuery(link.query),
   /** @type {RnnModel|null} */
   model: null,
   /** @type {RnnStep[]} */
@@ -72,15 +70,10 @@ const page = {
   pointed: null,
   /** The step of the sequence the charts and the gradient terms show (0-based). */
   selected: 0,
-  request: /** @type {AbortController|null} */ (null),
-  timer: 0,
-  followSteps: false,
   lastPart: -1,
 };
 
-const status = /** @type {HTMLElement} */ (document.getElementById("status"));
 const stagesElement = /** @type {HTMLElement} */ (document.getElementById("stages"));
-const results = /** @type {HTMLElement} */ (document.getElementById("results"));
 
 const registry = new CellRegistry({
   onPoint: (section, path, index) => {
@@ -94,14 +87,28 @@ const registry = new CellRegistry({
   },
 });
 
-const form = new RnnForm(page.state, {
-  onChange: (next, field) => edit(Array.isArray(next[field]) ? followShape(page.state, next, field) : next),
-  onResize: (sizes) => edit(resized(page.state, sizes)),
+const runner = new PageRunner({
+  api: API,
+  state: stateFromQuery(link.query),
+  writeLink: (state) => link.write(linkFields(state)),
+  requestBody,
+  delay: (state) => (state.x.length > 32 ? 300 : 120),
+  timelineLabel: "Steps of the computation",
+  drawStep,
+  onAnswer: (body, data) => {
+    page.model = new RnnModel(body, data);
+    page.pointed = null;
+    showResult();
+  },
 });
-document.getElementById("editors")?.append(form.element);
-
-const timeline = new Timeline({ label: "Steps of the computation", onStep });
-document.getElementById("timeline")?.append(timeline.element);
+// The settings panel keeps the shapes in step: an edited array or size reshapes the others.
+runner.attach(
+  new RnnForm(runner.state, {
+    onChange: (next, field) => runner.edit(Array.isArray(next[field]) ? followShape(runner.state, next, field) : next),
+    onResize: (sizes) => runner.edit(resized(runner.state, sizes)),
+  }),
+);
+const { timeline } = runner;
 
 const practice = new Practice({
   kind: "rnn",
@@ -114,57 +121,7 @@ const practice = new Practice({
 });
 document.getElementById("timeline")?.before(practice.element);
 
-setUpCopyLink();
-compute();
-
-/**
- * A new state from the settings panel: into the panel, the link, and (soon) the API.
- * @param {import("./rnn-request.js").RnnState} next
- */
-function edit(next) {
-  page.state = { ...next, step: null };
-  form.sync(page.state);
-  writeLink();
-  clearTimeout(page.timer);
-  page.timer = setTimeout(compute, page.state.x.length > 32 ? 300 : 120);
-}
-
-function writeLink() {
-  link.write(linkFields(page.state));
-}
-
-async function compute() {
-  const body = requestBody(page.state);
-  page.request?.abort();
-  const controller = new AbortController();
-  page.request = controller;
-  const slow = setTimeout(() => (status.textContent = "Computing…"), 300);
-  let result;
-  try {
-    result = await postJson(API, body, { signal: controller.signal });
-  } catch (error) {
-    if (error.name === "AbortError") return;
-    throw error;
-  } finally {
-    clearTimeout(slow);
-  }
-  if (page.request !== controller) return;
-  const unplaced = form.setErrors(result.ok ? [] : result.errors);
-  if (!result.ok) {
-    results.classList.toggle("is-stale", page.model !== null);
-    const count = result.errors.length;
-    const rest = unplaced.map((error) => error.msg).join(" ");
-    status.textContent = `${count === 1 ? "A field needs" : `${count} fields need`} attention: see the message${count === 1 ? "" : "s"} beside ${count === 1 ? "it" : "them"}. ${rest}`;
-    status.classList.add("is-error");
-    return;
-  }
-  status.textContent = "";
-  status.classList.remove("is-error");
-  results.classList.remove("is-stale");
-  page.model = new RnnModel(body, result.data);
-  page.pointed = null;
-  showResult();
-}
+runner.compute();
 
 function showResult() {
   const model = /** @type {RnnModel} */ (page.model);
@@ -178,7 +135,7 @@ function showResult() {
     unrolled: [legend(), withPanel(page.unrolled.element, panels.unrolled)],
     norms: [hidesAnyOf("steps[].grad_h") ? hiddenNorms() : page.norms.element],
     gradients: [withPanel(page.gradients.element, panels.gradients)],
-    update: [withPanel(updateView(model, registry, () => edit({ ...page.state, learning_rate: "0.1" })), panels.update)],
+    update: [withPanel(updateView(model, registry, () => runner.edit({ ...runner.state, learning_rate: "0.1" })), panels.update)],
   };
   page.parts = {};
   stagesElement.replaceChildren(
@@ -190,33 +147,22 @@ function showResult() {
   );
   page.selected = Math.min(page.selected, model.T - 1);
   page.steps = buildSteps(model);
-  const last = page.steps.length - 1;
-  const start = page.state.step === null ? last : Math.min(last, page.state.step - 1);
-  page.followSteps = false;
   page.lastPart = -1;
-  timeline.setSteps(page.steps, STAGE_TITLES, start);
-  page.followSteps = true;
+  runner.showSteps(page.steps, STAGE_TITLES);
 }
 
 /** What stands in for the norms while ∂L/∂hᵗ is hidden: they would give its size away. */
 function hiddenNorms() {
-  const note = document.createElement("p");
-  note.className = "note";
-  note.textContent = "‖∂L/∂hᵗ‖ over t is shown once ∂L/∂hᵗ is revealed: it would give the hidden numbers away.";
-  return note;
+  return paragraph("note", "‖∂L/∂hᵗ‖ over t is shown once ∂L/∂hᵗ is revealed: it would give the hidden numbers away.");
 }
 
 /** A legend of the highlight colours of the unrolled network. */
 function legend() {
-  const list = document.createElement("ul");
-  list.className = "legend";
+  const list = element("ul", "legend");
   for (const [className, words] of [["is-focus", "the number pointed at"], ["is-source", "what it was computed from"], ["is-current", "the step the timeline is at"]]) {
-    const item = document.createElement("li");
-    const swatch = document.createElement("span");
-    swatch.className = `swatch ${className}`;
+    const swatch = span(`swatch ${className}`);
     swatch.setAttribute("aria-hidden", "true");
-    item.append(swatch, words);
-    list.append(item);
+    list.append(element("li", "", swatch, words));
   }
   return list;
 }
@@ -227,10 +173,7 @@ function legend() {
  * @param {HTMLElement} equationPanel
  */
 function withPanel(content, equationPanel) {
-  const layout = document.createElement("div");
-  layout.className = "rnn-with-panel";
-  layout.append(content, equationPanel);
-  return layout;
+  return element("div", "rnn-with-panel", content, equationPanel);
 }
 
 /**
@@ -242,23 +185,11 @@ function withPanel(content, equationPanel) {
  * @returns {PartView}
  */
 function partSection(part, k, children, equationPanel) {
-  const section = document.createElement("section");
-  section.className = `stage rnn-part rnn-part-${part.key}`;
-  section.dataset.stage = String(k);
-  const heading = document.createElement("h2");
+  const heading = element("h2", "", span("stage-number", String(k + 1)), ` ${part.title} `, span("cite", part.cite));
   heading.id = `part-${k + 1}`;
+  const section = element("section", `stage rnn-part rnn-part-${part.key}`, heading, element("div", "stage-body", ...children));
+  section.dataset.stage = String(k);
   section.setAttribute("aria-labelledby", heading.id);
-  const number = document.createElement("span");
-  number.className = "stage-number";
-  number.textContent = String(k + 1);
-  const cite = document.createElement("span");
-  cite.className = "cite";
-  cite.textContent = part.cite;
-  heading.append(number, ` ${part.title} `, cite);
-  const body = document.createElement("div");
-  body.className = "stage-body";
-  body.append(...children);
-  section.append(heading, body);
   return { section, panel: equationPanel };
 }
 
@@ -267,21 +198,20 @@ function partSection(part, k, children, equationPanel) {
  * @param {number} k the part's index
  */
 function panel(k) {
-  const element = document.createElement("div");
-  element.className = "equation-panel rnn-panel";
-  element.setAttribute("aria-live", "polite");
-  element.setAttribute("role", "region");
-  element.setAttribute("aria-label", `Equation, part ${k + 1}`);
-  element.tabIndex = 0; // long equations scroll sideways, also by keyboard
-  return element;
+  const region = element("div", "equation-panel rnn-panel");
+  region.setAttribute("aria-live", "polite");
+  region.setAttribute("role", "region");
+  region.setAttribute("aria-label", `Equation, part ${k + 1}`);
+  region.tabIndex = 0; // long equations scroll sideways, also by keyboard
+  return region;
 }
 
 /**
- * Draw timeline step `index`; while paused, the step goes into the link.
+ * Draw timeline step `index`.
  * @param {number} index
- * @param {boolean} playing
+ * @param {boolean} stepped the timeline was moved here: bring the step into view
  */
-function onStep(index, playing) {
+function drawStep(index, stepped) {
   const model = page.model;
   if (!model) return;
   const step = page.steps[index];
@@ -316,7 +246,6 @@ function onStep(index, playing) {
       break;
   }
   unrolled.show(forward, backward, current);
-  const stepped = page.followSteps;
   for (const cell of unrolled.table.querySelectorAll(".is-stepped")) cell.classList.remove("is-stepped");
   if (stepped && current) for (const cell of unrolled.columns[current.t].cells) cell.classList.add("is-stepped");
   norms.reveal(step.stage < 1 ? T : step.kind === "backward" ? s : 0);
@@ -325,20 +254,10 @@ function onStep(index, playing) {
   else if (gradients.step === null) select(page.selected, false);
 
   const part = step.stage === 5 ? PARTS.length : PARTS.findIndex((p) => p.stages.includes(step.stage));
-  PARTS.forEach((p, k) => {
-    const { section } = page.parts[p.key];
-    const state = k < part ? "done" : k === part ? "current" : "future";
-    section.dataset.state = state;
-    // What the timeline has not reached yet is dimmed and inert: not computed yet, not to be used.
-    section.inert = state === "future";
-  });
+  PARTS.forEach((p, k) => markStage(page.parts[p.key].section, k, part));
   drawPanels(stepped);
   if (stepped) scrollToStep(part, current);
   else if (current) unrolled.scrollToColumn(current.t, false); // a link to a step opens at its column
-  if (!playing) {
-    page.state.step = index === page.steps.length - 1 ? null : index + 1;
-    writeLink();
-  }
 }
 
 /**
@@ -351,7 +270,7 @@ function select(s, fromChart) {
   page.norms?.select(s);
   page.gradients?.setStep(s);
   if (fromChart) {
-    page.unrolled?.scrollToColumn(s + 1, !reducedMotion.matches);
+    page.unrolled?.scrollToColumn(s + 1, smoothMotion());
     drawPanels(false);
   }
 }
@@ -362,11 +281,10 @@ function select(s, fromChart) {
  * @param {{t: number}|null} current the column, if the step is about one
  */
 function scrollToStep(part, current) {
-  const behavior = reducedMotion.matches ? "auto" : "smooth";
   const target = PARTS[part] ? page.parts[PARTS[part].key].section : null;
-  if (target && part !== page.lastPart) target.scrollIntoView({ block: "start", behavior });
+  if (target && part !== page.lastPart) bringIntoView(target, { block: "start" });
   page.lastPart = part;
-  if (current) page.unrolled?.scrollToColumn(current.t, !reducedMotion.matches);
+  if (current) page.unrolled?.scrollToColumn(current.t, smoothMotion());
 }
 
 /**
@@ -391,7 +309,8 @@ function drawPanels(stepped) {
     } else if (!page.pointed && part.stages.includes(step.stage)) lit = explanation;
     const shown = [...explanation.sources, ...(explanation.shows ?? [])];
     if (practice.conceal(view.panel, shown)) continue;
-    renderExplanation(view.panel, explanation);
+    if (explanation.lines.length) renderExplanation(view.panel, explanation);
+    else view.panel.replaceChildren();
     view.panel.classList.toggle("is-writing", stepped && !pointed && part.stages.includes(step.stage));
   }
   registry.highlight(/** @type {[string, number[]]|null} */ (focus), lit?.sources ?? []);
@@ -415,49 +334,4 @@ function defaultExplanation(key, step) {
   }
   if (key === "gradients") return first(`grad_${step.weight ?? "U"}`);
   return model.learningRate === null ? { title: "No learning rate", cite: "", lines: [], sources: [], note: "" } : first("updated.U");
-}
-
-/**
- * Put an explanation in a panel.
- * @param {HTMLElement} element
- * @param {Explanation} explanation
- */
-function renderExplanation(element, explanation) {
-  if (!explanation.lines.length) {
-    element.replaceChildren();
-    return;
-  }
-  const heading = document.createElement("p");
-  heading.className = "equation-title";
-  heading.textContent = explanation.title;
-  if (explanation.cite) {
-    const cite = document.createElement("span");
-    cite.className = "cite";
-    cite.textContent = explanation.cite;
-    heading.append(" ", cite);
-  }
-  const parts = [heading, equationBlock(explanation.lines)];
-  if (explanation.note) {
-    const note = document.createElement("p");
-    note.className = "equation-note";
-    note.textContent = explanation.note;
-    parts.push(note);
-  }
-  element.replaceChildren(...parts);
-}
-
-function setUpCopyLink() {
-  const button = document.getElementById("copy-link");
-  const said = document.getElementById("copy-status");
-  if (!button || !said) return;
-  button.hidden = false;
-  button.addEventListener("click", async () => {
-    writeLink();
-    try {
-      await navigator.clipboard.writeText(location.href);
-      said.textContent = "Link copied: it opens this exact view.";
-    } catch {
-      said.textContent = `Copy this link: ${location.href}`;
-    }
-  });
 }

@@ -4,9 +4,9 @@
  * each, the equations that give every number. Only this module touches the sheet's DOM.
  */
 
+import { element, paragraph, span } from "../dom.js";
 import { equationBlock, mathLine } from "../equation.js";
 import { MatrixView } from "../matrix-view.js";
-import { element, paragraph, span } from "./layer-page.js";
 import { explorerLink, KINDS } from "./worksheet-kinds.js";
 
 /**

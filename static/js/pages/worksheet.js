@@ -7,8 +7,7 @@
  */
 
 import { getJson, messageBesideField, postJson } from "../api.js";
-import { choiceCodec, integerCodec, readQuery, safeDecode, toQuery, writeQuery } from "../state.js";
-import { setUpCopyLink } from "./layer-page.js";
+import { choiceCodec, integerCodec, readQuery, safeDecode, setUpCopyLink, toQuery, writeQuery } from "../state.js";
 import { KINDS } from "./worksheet-kinds.js";
 import { renderSheet } from "./worksheet-sheet.js";
 
