@@ -4,8 +4,7 @@ Each prints ratios against a baseline measured in the same run (PyTorch, or a ba
 endpoint), so the figures compare code rather than machines.
 """
 
-from . import conv  # first: it pins BLAS to one thread before NumPy loads
-from . import first_paint, network, rnn
+from . import conv, first_paint, network, rnn
 
 for title, module in (
     ("Convolution: engine and API", conv),

@@ -10,12 +10,8 @@ API's requests per second / the bare endpoint's.
 
 from __future__ import annotations
 
-import os
-
-# One BLAS thread, as torch below: the ratio compares code, not core counts.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 import json
+import os
 import re
 import shutil
 import socket
@@ -54,7 +50,6 @@ def _median_seconds(fn, budget: float = 1.0) -> float:
 
 
 def engine_vs_torch() -> list[tuple[str, float, float]]:
-    torch.set_num_threads(1)
     rows = []
     rng = np.random.default_rng(0)
     for label, c_in, n, c_out, k, stride, padding in CASES:
