@@ -168,7 +168,7 @@ def add_get_twin(
         headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
         if _matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
-        return JSONBytes(solve(validated), headers=headers)
+        return JSONBytes(solve(validated), headers=headers, request=validated)
 
     router.add_api_route(
         path,

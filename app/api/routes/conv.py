@@ -35,7 +35,7 @@ async def conv2d(request: Conv2dRequest, settings: Settings = Depends(settings_d
 
     The work is bounded by the size limits (milliseconds at the largest), so it runs on the event
     loop rather than paying for a thread hand-off on every small request."""
-    return JSONBytes(solve_conv2d(request, settings))
+    return JSONBytes(solve_conv2d(request, settings), request=request)
 
 
 

@@ -41,7 +41,7 @@ router = APIRouter(prefix="/api/v1", tags=["pooling"])
 def pool(request: PoolRequest) -> JSONBytes:
     """Pools each window (max or average), records where each window's gradient will go, and routes
     ∂L/∂O back: to the maximum (Fig. 9.9) or evenly over the window (Fig. 9.8), overlaps adding up."""
-    return JSONBytes(solve_pool(request))
+    return JSONBytes(solve_pool(request), request=request)
 
 
 
