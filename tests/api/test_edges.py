@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from app.api import limits
+from app.settings import get_settings
 
 ENDPOINTS = ["/api/v1/conv2d", "/api/v1/pool", "/api/v1/activation", "/api/v1/network", "/api/v1/rnn"]
 
@@ -83,3 +84,31 @@ def test_bodies_that_are_not_objects_are_a_422(client, path) -> None:
     for body in ("[]", "1", '"x"', "null", "true"):
         response = client.post(path, content=body, headers={"content-type": "application/json"})
         assert response.status_code == 422, (body, response.text)
+
+
+def streamed(body: bytes, chunk: int = 65536):
+    """A generator body: httpx sends it with Transfer-Encoding: chunked and no Content-Length."""
+    for start in range(0, len(body), chunk):
+        yield body[start : start + chunk]
+
+
+POST_ENDPOINTS = [*ENDPOINTS, "/api/v1/check"]
+
+
+@pytest.mark.parametrize("path", POST_ENDPOINTS)
+def test_an_oversized_streamed_body_is_a_413(client, path) -> None:
+    cap = get_settings().max_body_bytes
+    body = b'{"input": [' + b"1," * (cap // 2) + b"1]}"
+    response = client.post(path, content=streamed(body), headers={"content-type": "application/json"})
+    assert response.request.headers.get("transfer-encoding") == "chunked"
+    assert "content-length" not in response.request.headers
+    assert response.status_code == 413, response.text[:300]
+    detail = response.json()["detail"][0]
+    assert detail["field"] == "body" and "larger than the 2 MiB" in detail["msg"], detail
+
+
+def test_a_streamed_body_under_the_cap_reaches_the_endpoint_whole(client) -> None:
+    body = json.dumps({"input": [[1, 2, 3], [4, 5, 6], [7, 8, 9]], "kernel": [[1, 2], [3, 4]]}).encode()
+    response = client.post("/api/v1/conv2d", content=streamed(body, 7), headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text
+    assert response.json()["output"] == [[37, 47], [67, 77]]
