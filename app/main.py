@@ -12,7 +12,7 @@ from . import __version__
 from .allocator import keep_freed_memory
 from .api.errors import install_error_handlers
 from .api import observability
-from .api.middleware import ApiCors, BodyLimit, SecurityHeaders
+from .api.middleware import ApiCors, BodyLimit, HeadAsGet, SecurityHeaders
 from .api.observability import Observability, configure_access_log
 from .api.routes import activation, check, conv, exercise, health, network, pages, pool, rnn
 from .api.static_files import mount_static
@@ -55,6 +55,7 @@ def create_app() -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     app.add_middleware(ApiCors)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(Observability)  # outermost: it times and counts every answer, 413s included
     configure_access_log()
     return app

@@ -1,4 +1,4 @@
-"""Pure-ASGI middleware: a request-body cap, the security headers, and CORS for the API.
+"""Pure-ASGI middleware: a request-body cap, HEAD answered as GET, the security headers, and CORS for the API.
 
 Pure ASGI rather than ``BaseHTTPMiddleware`` so that neither adds a task per request.
 """
@@ -88,6 +88,35 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class HeadAsGet:
+    """``HEAD`` answers what ``GET`` answers, without the body (RFC 9110 §9.3.2), on every path.
+
+    FastAPI's routes take only the methods they list, so a ``GET`` route answers ``HEAD`` with 405;
+    load balancers and link checkers send ``HEAD`` to pages and ``/healthz``. The app sees a ``GET``
+    in a copy of the scope: the server keeps its own ``HEAD`` and so sends no body either.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        as_get = {**scope, "method": "GET"}
+        try:
+            await self.app(as_get, receive, headers_only)
+        finally:
+            if "route" in as_get:
+                scope["route"] = as_get["route"]  # for the metrics' label
 
 
 _BASE_CSP = (
