@@ -109,3 +109,14 @@ def test_answers_given_before_routing_have_their_own_metrics_label(client) -> No
     assert 'method="HEAD",route="/healthz",status="200"' in text
     assert 'method="other",route="/healthz",status="405"' in text
     assert "BREW" not in text
+
+
+def test_the_schema_documents_the_body_cap(client) -> None:
+    schema = client.get("/openapi.json").json()
+    cap = "2 MiB (2097152 bytes)"
+    assert get_settings().max_body_bytes == 2 * 1024 * 1024
+    assert f"at most {cap}" in schema["info"]["description"] and "413" in schema["info"]["description"]
+    posts = {path: item["post"] for path, item in schema["paths"].items() if "post" in item}
+    assert len(posts) == 6, sorted(posts)
+    for path, operation in posts.items():
+        assert cap in operation["responses"]["413"]["description"], (path, operation["responses"].get("413"))
