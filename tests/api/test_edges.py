@@ -10,6 +10,8 @@ import pytest
 from app.api import limits
 from app.settings import get_settings
 
+from .refusals import assert_refused
+
 ENDPOINTS = ["/api/v1/conv2d", "/api/v1/pool", "/api/v1/activation", "/api/v1/network", "/api/v1/rnn"]
 
 
@@ -57,6 +59,65 @@ def test_deeply_nested_json_is_a_4xx(client, path, depth) -> None:
     body = '{"input": ' + "[" * depth + "]" * depth + "}"
     response = client.post(path, content=body, headers={"content-type": "application/json"})
     assert 400 <= response.status_code < 500, response.text[:300]
+    if depth >= 10_000:
+        assert "nested too deeply" in response.json()["detail"][0]["msg"], response.text
+
+
+def test_a_body_that_is_not_utf8_says_so(client) -> None:
+    response = client.post("/api/v1/conv2d", content=b'{"input": "\xff\xfe"}', headers={"content-type": "application/json"})
+    assert response.status_code == 400 and "not UTF-8" in response.json()["detail"][0]["msg"], response.text
+
+
+CONV, NETWORK = {"input": [[1]], "kernel": [[1]]}, {"input": [[1]], "layers": [{"type": "relu"}], "target": [[1]]}
+
+
+@pytest.mark.parametrize(("path", "body"), [("/api/v1/conv2d", CONV), ("/api/v1/network", NETWORK), ("/api/v1/rnn", RNN)])
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
+def test_a_bounded_number_that_is_not_finite_is_called_so(client, path, body, token) -> None:
+    raw = json.dumps(body)[:-1] + f', "learning_rate": {token}}}'
+    response = client.post(path, content=raw, headers={"content-type": "application/json"})
+    assert_refused(response, "learning_rate", "is not a finite number")
+    assert "less than" not in response.text and "greater than" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("value", "got"),
+    [('{"a": 1}', "got an object"), ('"1,2"', "got a string"), ("true", "got true/false"), ("null", "got null")],
+)
+def test_a_field_of_the_wrong_kind_is_named_for_what_it_is(client, value, got) -> None:
+    raw = '{"input": ' + value + ', "kernel": [[1]]}'
+    response = client.post("/api/v1/conv2d", content=raw, headers={"content-type": "application/json"})
+    assert_refused(response, "input", got)
+
+
+LONG = "1" + "0" * 400
+HOSTILE = [
+    ("/api/v1/conv2d", '{"input": [[1]], "kernel": [[1]], "stride": ' + LONG + "}", "stride", "out of range"),
+    ("/api/v1/conv2d", '{"input": [[1]], "kernel": [[1]], "stride": 99999999999999999999999999}', "stride", "out of range"),
+    ("/api/v1/pool", '{"input": [[1]], "mode": "max", "size": [1, ' + LONG + "]}", "size", "out of range"),
+    (
+        "/api/v1/conv2d",
+        '{"input": [[1]], "kernel": [[1]], "terms_at": [{"result": "output", "index": [0, ' + LONG + "]}]}",
+        "terms_at[0].index",
+        "is not a cell",
+    ),
+    ("/api/v1/conv2d", '{"input": [[1]], "kernel": [[1]], "' + "x" * 5000 + '": 1}', "x" * 40 + "…", "not a field"),
+    (
+        "/api/v1/check",
+        '{"kind": "conv", "problem": {"input": [[1]], "kernel": [[1]]}, "answer": 1, "result": "' + "x" * 64 + '"}',
+        "result",
+        "is not a result",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "raw", "field", "words"), HOSTILE, ids=[f"{path}-{field[:12]}" for path, _, field, _ in HOSTILE])
+def test_messages_never_echo_a_long_value(client, path, raw, field, words) -> None:
+    response = client.post(path, content=raw, headers={"content-type": "application/json"})
+    assert_refused(response, field, words)
+    assert len(response.content) < 600, response.text[:800]
+    assert "0000000000" not in response.text and "9999999999" not in response.text and "x" * 41 not in response.text
+    assert len(response.json()["detail"][0]["msg"]) < 300
 
 
 @pytest.mark.parametrize(
