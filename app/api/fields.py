@@ -10,10 +10,11 @@ the nesting gives one clear message instead ("input, row 2: 3 numbers, row 1 has
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any, Sequence
 
 import numpy as np
-from pydantic import PlainValidator, ValidationInfo, WithJsonSchema
+from pydantic import BeforeValidator, PlainValidator, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 _AXIS_NAMES = {
@@ -252,3 +253,17 @@ def NumberOrArray(max_shape: dict[int, tuple[int, ...]]) -> Any:
 
     json_schema = {"anyOf": [{"type": "number"}, *(_schema(n, max_shape[n]) for n in (1, 2, 3, 4))]}
     return Annotated[np.ndarray, PlainValidator(validate), WithJsonSchema(json_schema)]
+
+
+_ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _ascii_whole_number(value: Any, info: ValidationInfo) -> Any:
+    """Query text as JSON writes a whole number: pydantic alone would read `1_000` and `١٢` too."""
+    if isinstance(value, str) and not _ASCII_INTEGER.fullmatch(value.strip()):
+        raise _fail(info.field_name or "value", "expected a whole number (an integer written with the digits 0 to 9)")
+    return value
+
+
+# A whole number given in a query string.
+QueryInt = Annotated[int, BeforeValidator(_ascii_whole_number)]
