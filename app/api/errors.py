@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from typing import Any, Iterable, Sequence
 
 from fastapi import FastAPI, Request
@@ -118,6 +119,8 @@ def _unreadable(cause: BaseException | None) -> str:
         return "the JSON is nested too deeply to be read (this API's fields nest a few lists deep, not hundreds)"
     if isinstance(cause, UnicodeDecodeError):
         return "the body is not UTF-8 text"
+    if isinstance(cause, ValueError) and "integer string conversion" in str(cause):
+        return f"a number in the body has more than {sys.get_int_max_str_digits()} digits"
     return "the body could not be read as JSON"
 
 

@@ -68,6 +68,12 @@ def test_a_body_that_is_not_utf8_says_so(client) -> None:
     assert response.status_code == 400 and "not UTF-8" in response.json()["detail"][0]["msg"], response.text
 
 
+def test_a_number_too_long_to_read_says_so(client) -> None:
+    raw = '{"input": [[1]], "kernel": [[1]], "stride": 1' + "0" * 5000 + "}"
+    response = client.post("/api/v1/conv2d", content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 400 and "more than 4300 digits" in response.json()["detail"][0]["msg"], response.text
+
+
 CONV, NETWORK = {"input": [[1]], "kernel": [[1]]}, {"input": [[1]], "layers": [{"type": "relu"}], "target": [[1]]}
 
 
