@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -11,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from . import __version__
 from .allocator import keep_freed_memory
+from .assets import asset_dir
 from .api.errors import install_error_handlers
 from .api import observability
 from .api.middleware import ApiCors, BodyLimit, HeadAsGet, SecurityHeaders, size_text
@@ -19,12 +19,6 @@ from .api.routes import activation, check, conv, exercise, health, network, page
 from .api.static_files import mount_static
 from .api.routes.docs import install_docs
 from .settings import get_settings
-
-
-def asset_dir(name: str) -> Path:
-    """`static/` or `templates/`: inside the package when installed, beside it in a checkout."""
-    packaged = Path(__file__).resolve().parent / name
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / name
 
 
 DESCRIPTION = """
