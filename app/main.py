@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
@@ -10,20 +10,15 @@ from fastapi.templating import Jinja2Templates
 
 from . import __version__
 from .allocator import keep_freed_memory
+from .assets import asset_dir
 from .api.errors import install_error_handlers
 from .api import observability
-from .api.middleware import ApiCors, BodyLimit, SecurityHeaders
+from .api.middleware import ApiCors, BodyLimit, HeadAsGet, SecurityHeaders, size_text
 from .api.observability import Observability, configure_access_log
 from .api.routes import activation, check, conv, exercise, health, network, pages, pool, rnn
 from .api.static_files import mount_static
 from .api.routes.docs import install_docs
 from .settings import get_settings
-
-
-def asset_dir(name: str) -> Path:
-    """`static/` or `templates/`: inside the package when installed, beside it in a checkout."""
-    packaged = Path(__file__).resolve().parent / name
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / name
 
 
 DESCRIPTION = """
@@ -34,6 +29,24 @@ plain matrix out) and answers with the forward result, the gradients, and every 
 intermediate the chapter's derivation passes through. Numbers go out at full float64
 precision. Bad input gets a 4xx whose `field` names the culprit.
 """
+
+
+def document_body_cap(app: FastAPI, max_bytes: int) -> None:
+    """Say in /openapi.json how large a request body may be: in the description, and in the 413
+    answer of every operation (the cap is a setting, so it is written in when the schema is built)."""
+    cap = size_text(max_bytes)
+    app.description += f"\nA request body may be at most {cap}; a larger one is refused with 413.\n"
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            for operations in build()["paths"].values():
+                for operation in operations.values():
+                    if "413" in operation.get("responses", {}):
+                        operation["responses"]["413"]["description"] = f"The request body is larger than {cap}."
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app() -> FastAPI:
@@ -50,11 +63,13 @@ def create_app() -> FastAPI:
     install_docs(app, app.state.templates)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    document_body_cap(app, settings.max_body_bytes)
     # Scripts shrink about 3×, JSON of numbers about 2× for clients that accept gzip; level 1
     # compresses a 1.4 MB answer in about 12 ms where level 5 takes 48 ms for 10 % less.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     app.add_middleware(ApiCors)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(Observability)  # outermost: it times and counts every answer, 413s included
     configure_access_log()
     return app

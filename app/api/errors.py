@@ -7,7 +7,9 @@ handlers never echo input: they send the field, the reason, and nothing else.
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 from typing import Any, Iterable, Sequence
 
 from fastapi import FastAPI, Request
@@ -17,11 +19,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from ..engine.errors import InvalidInput
+from .fields import NOT_FINITE
 
 
 _FIELD_PATH = re.compile(r"^[A-Za-z_][\w.\[\]]*$")  # a field, or a path such as layers[3].kernel
 _BRANCH_LABEL = re.compile(r"^(list|dict|tuple|set|union|tagged-union|function-\w+)\[")
 _BRANCH_LABELS = {"int", "float", "str", "bool", "list", "dict", "none"}
+
+
+_LONGEST_NAME = 40
+
+
+def _clip(part: str | int) -> str | int:
+    """A name from the request, cut short: an unknown field's name is the client's text, not to be echoed."""
+    return part[:_LONGEST_NAME] + "…" if isinstance(part, str) and len(part) > _LONGEST_NAME else part
 
 
 def field_name(loc: Sequence[str | int]) -> str:
@@ -34,7 +45,7 @@ def field_name(loc: Sequence[str | int]) -> str:
         elif not _FIELD_PATH.match(part) or _BRANCH_LABEL.match(part) or part in _BRANCH_LABELS:
             continue  # pydantic's labels for Union branches ("constrained-int", "list[float]"), not fields
         else:
-            name += f".{part}" if name else part
+            name += f".{_clip(part)}" if name else str(_clip(part))
     return name or "body"
 
 
@@ -48,6 +59,9 @@ _TYPE_MESSAGES = {
 
 def _message(error: dict[str, Any], field: str) -> str:
     kind = error.get("type", "")
+    given = error.get("input")
+    if kind != "invalid_value" and type(given) is float and not math.isfinite(given):
+        return f"{field}: {NOT_FINITE}"  # not "should be ≤ 1000", as pydantic's bounds say of NaN or ∞
     if kind == "invalid_value":  # our own messages already start with the field's own name…
         text, own = str(error["msg"]), (error.get("ctx") or {}).get("field")
         if own and own != field and text.startswith(f"{own}:"):
@@ -72,7 +86,7 @@ def _dedupe(errors: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         if field not in seen:
             seen[field] = {
                 "type": str(error.get("type", "invalid")),
-                "loc": [p for p in error.get("loc", ()) if isinstance(p, (str, int))],
+                "loc": [_clip(p) for p in error.get("loc", ()) if isinstance(p, (str, int))],
                 "msg": _message(error, field),
                 "field": field,
             }
@@ -99,6 +113,17 @@ def allowed_methods(request: Request) -> list[str]:
     ]
 
 
+def _unreadable(cause: BaseException | None) -> str:
+    """Why FastAPI could not read a body: its 400 says only "There was an error parsing the body"."""
+    if isinstance(cause, RecursionError):
+        return "the JSON is nested too deeply to be read (this API's fields nest a few lists deep, not hundreds)"
+    if isinstance(cause, UnicodeDecodeError):
+        return "the body is not UTF-8 text"
+    if isinstance(cause, ValueError) and "integer string conversion" in str(cause):
+        return f"a number in the body has more than {sys.get_int_max_str_digits()} digits"
+    return "the body could not be read as JSON"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -112,7 +137,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # FastAPI answers 400 "There was an error parsing the body" for JSON it cannot read
         # (for example nested thousands deep); say so in the same shape as every other error.
-        message = "the body could not be read as JSON" if exc.status_code == 400 else str(exc.detail)
+        message = _unreadable(exc.__cause__) if exc.status_code == 400 else str(exc.detail)
         field = "body" if exc.status_code in (400, 413, 415) else "request"
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:

@@ -10,10 +10,11 @@ the nesting gives one clear message instead ("input, row 2: 3 numbers, row 1 has
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any, Sequence
 
 import numpy as np
-from pydantic import PlainValidator, ValidationInfo, WithJsonSchema
+from pydantic import BeforeValidator, PlainValidator, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 _AXIS_NAMES = {
@@ -78,7 +79,7 @@ def _check_block(value: Any, ndim: int, field: str, path: tuple[int, ...], shape
             if kind is not float and kind is not int:
                 raise _fail(field, f"{_where(path + (i,), ndim)}: expected a number, got {_kind(x)}")
             if kind is float and not math.isfinite(x):
-                raise _fail(field, f"{_where(path + (i,), ndim)}: {x!r} is not a finite number")
+                raise _fail(field, f"{_where(path + (i,), ndim)}: {NOT_FINITE}")
             if kind is int and abs(x) > 1.7976931348623157e308:
                 raise _fail(field, f"{_where(path + (i,), ndim)}: the number overflows float64")
         return
@@ -86,9 +87,15 @@ def _check_block(value: Any, ndim: int, field: str, path: tuple[int, ...], shape
         _check_block(item, ndim, field, path + (i,), shape)
 
 
+NOT_FINITE = "is not a finite number (NaN and Infinity are not numbers here)"
+
+
 def _kind(x: Any) -> str:
+    """What a JSON value is, for a message that must not echo it."""
     if isinstance(x, bool):
         return "true/false"
+    if isinstance(x, (int, float)):
+        return "a number"
     if isinstance(x, str):
         return "a string"
     if x is None:
@@ -107,7 +114,7 @@ def parse_array(value: Any, field: str, ndims: tuple[int, ...], max_shape: dict[
         raise _fail(field, "is empty: it needs at least one number")
     if depth not in ndims:
         allowed = " or ".join(_describe(n) for n in ndims)
-        found = "a number" if depth == 0 else _describe(depth)
+        found = _kind(value) if depth == 0 else _describe(depth)
         raise _fail(field, f"expected {allowed}, got {found}")
     shape: list[int | None] = [None] * depth
     _check_block(value, depth, field, (), shape)
@@ -181,11 +188,21 @@ def IntOrList(lengths: tuple[int, ...], minimum: int, maximum: int, meaning: str
 
 def _whole_number(x: Any, field: str, minimum: int, maximum: int, meaning: str) -> int:
     if type(x) is not int:
-        got = repr(x) if isinstance(x, float) else _kind(x)
+        got = repr(x) if isinstance(x, float) else _kind(x)  # a float's repr is at most 24 characters
         raise _fail(field, f"expected a whole number ({meaning}), got {got}")
     if not minimum <= x <= maximum:
-        raise _fail(field, f"{x} is out of range: {meaning} must be from {minimum} to {maximum}")
+        raise _fail(field, f"{short_int(x)} is out of range: {meaning} must be from {minimum} to {maximum}")
     return x
+
+
+def short_int(x: int) -> str:
+    """A whole number as a message may show it: itself while short, never a long echo of the input."""
+    return str(x) if -10**9 < x < 10**9 else "a number with more than 9 digits"
+
+
+def brief(text: str, limit: int = 24) -> str:
+    """`text` quoted for a message, cut to `limit` characters: enough to recognise a typo, never a long echo."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def WholeNumber(minimum: int, maximum: int, meaning: str) -> Any:
@@ -207,7 +224,7 @@ def _number(value: Any, field: str, expected: str) -> float:
         raise _fail(field, "the number overflows float64")
     number = float(value)
     if not math.isfinite(number):
-        raise _fail(field, f"{value!r} is not a finite number")
+        raise _fail(field, NOT_FINITE)
     return number
 
 
@@ -236,3 +253,17 @@ def NumberOrArray(max_shape: dict[int, tuple[int, ...]]) -> Any:
 
     json_schema = {"anyOf": [{"type": "number"}, *(_schema(n, max_shape[n]) for n in (1, 2, 3, 4))]}
     return Annotated[np.ndarray, PlainValidator(validate), WithJsonSchema(json_schema)]
+
+
+_ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _ascii_whole_number(value: Any, info: ValidationInfo) -> Any:
+    """Query text as JSON writes a whole number: pydantic alone would read `1_000` and `١٢` too."""
+    if isinstance(value, str) and not _ASCII_INTEGER.fullmatch(value.strip()):
+        raise _fail(info.field_name or "value", "expected a whole number (an integer written with the digits 0 to 9)")
+    return value
+
+
+# A whole number given in a query string.
+QueryInt = Annotated[int, BeforeValidator(_ascii_whole_number)]

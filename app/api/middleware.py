@@ -1,4 +1,4 @@
-"""Pure-ASGI middleware: a request-body cap, the security headers, and CORS for the API.
+"""Pure-ASGI middleware: a request-body cap, HEAD answered as GET, the security headers, and CORS for the API.
 
 Pure ASGI rather than ``BaseHTTPMiddleware`` so that neither adds a task per request.
 """
@@ -17,12 +17,22 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-class _BodyTooLarge(Exception):
-    pass
+def size_text(n: int) -> str:
+    """``2097152`` → ``2 MiB (2097152 bytes)``: the body cap as messages and the API's description write it."""
+    for unit, size in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size and n % size == 0:
+            return f"{n // size} {unit} ({n} bytes)"
+    return f"{n} bytes"
 
 
 class BodyLimit:
-    """Answer 413 to any body past `max_bytes`, whether announced by Content-Length or streamed."""
+    """Answer 413 to any body past `max_bytes`, whether announced by Content-Length or streamed.
+
+    The body is read here, up to the cap, before the app sees the request, and then replayed to
+    it. A streamed body (``Transfer-Encoding: chunked``, no Content-Length) that passes the cap
+    is refused by this middleware itself: an error raised from inside the app's own read would be
+    taken by FastAPI for a body it could not parse, and answered 400.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -36,28 +46,26 @@ class BodyLimit:
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
                 await self._reject(send)
                 return
+        chunks: list[bytes] = []
         seen = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
+            if message["type"] != "http.request":
+                pending = [message]  # the client went away: the app hears it as it would have
+                break
+            chunks.append(message.get("body", b""))
+            seen += len(chunks[-1])
+            if seen > self.max_bytes:
                 await self._reject(send)
+                return
+            if not message.get("more_body", False):
+                pending = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+                break
+
+        async def replay() -> Message:
+            return pending.pop() if pending else await receive()
+
+        await self.app(scope, replay, send)
 
     async def _reject(self, send: Send) -> None:
         body = json.dumps(
@@ -66,7 +74,7 @@ class BodyLimit:
                     {
                         "type": "body_too_large",
                         "loc": ["body"],
-                        "msg": f"body: the request body is larger than {self.max_bytes} bytes",
+                        "msg": f"body: the request body is larger than the {size_text(self.max_bytes)} allowed",
                         "field": "body",
                     }
                 ]
@@ -80,6 +88,35 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class HeadAsGet:
+    """``HEAD`` answers what ``GET`` answers, without the body (RFC 9110 §9.3.2), on every path.
+
+    FastAPI's routes take only the methods they list, so a ``GET`` route answers ``HEAD`` with 405;
+    load balancers and link checkers send ``HEAD`` to pages and ``/healthz``. The app sees a ``GET``
+    in a copy of the scope: the server keeps its own ``HEAD`` and so sends no body either.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        as_get = {**scope, "method": "GET"}
+        try:
+            await self.app(as_get, receive, headers_only)
+        finally:
+            if "route" in as_get:
+                scope["route"] = as_get["route"]  # for the metrics' label
 
 
 _BASE_CSP = (

@@ -58,12 +58,30 @@ def configure_access_log() -> None:
     access_log.propagate = False
 
 
-def _route(scope: Scope) -> str:
-    route = scope.get("route")
-    path = getattr(route, "path", None)
+# Mounted file trees, labelled by their mount point rather than by file.
+MOUNTS = ("/static", "/docs-assets")
+# Methods labelled by name; any other (a client may send any token) counts as "other".
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def route_label(scope: Scope, status: int) -> str:
+    """The route template; for answers given before routing, what answered them. A fixed set of labels.
+
+    A CORS preflight is answered by the CORS middleware and an oversized body by the body cap, before
+    any route is chosen; only what no part of the app took is "unmatched" (404s).
+    """
+    path = getattr(scope.get("route"), "path", None)
     if path:
         return path
-    return "/static" if scope["path"].startswith("/static/") else "unmatched"
+    mount = next((m for m in MOUNTS if scope["path"].startswith(m + "/")), None)
+    if mount:
+        return mount
+    headers = dict(scope.get("headers") or [])
+    if scope["method"] == "OPTIONS" and b"access-control-request-method" in headers:
+        return "preflight"
+    if status == 413:
+        return "rejected:413"
+    return "unmatched"
 
 
 class Observability:
@@ -77,6 +95,7 @@ class Observability:
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
+        method = scope["method"] if scope["method"] in METHODS else "other"
         status = 500
         size = 0
 
@@ -92,7 +111,7 @@ class Observability:
             await self.app(scope, receive, observing_send)
         finally:
             duration = time.perf_counter() - start
-            route, method = _route(scope), scope["method"]
+            route = route_label(scope, status)
             REQUESTS.labels(method, route, str(status), f"{status // 100}xx").inc()
             LATENCY.labels(method, route).observe(duration)
             entry: dict[str, Any] = {

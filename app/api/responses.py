@@ -2,23 +2,40 @@
 
 orjson writes every float in its shortest round-trip form (as Python's ``repr``), so a
 client parsing the answer gets back exactly the engine's float64, never a rounded one.
+It would write ∞ and NaN as ``null``; an answer holding one is refused instead (:mod:`.finite`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import orjson
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from ..engine.geometry import AxisSize
+from .finite import refuse_non_finite
 
 
 class JSONBytes(JSONResponse):
+    """An answer; `request`, the validated request it answers, is what an overflow's 422 blames."""
+
     media_type = "application/json"
 
+    def __init__(
+        self,
+        content: Any,
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
+        *,
+        request: BaseModel | None = None,
+    ) -> None:
+        self.request_model = request
+        super().__init__(content, status_code, headers)
+
     def render(self, content: Any) -> bytes:
+        refuse_non_finite(content, self.request_model)
         return orjson.dumps(content, default=_default)
 
 

@@ -7,7 +7,8 @@ by browsers and CDNs; ``If-None-Match`` with that tag gets ``304`` without recom
 
 The query format is the pages' (static/js/state.js): a matrix is written with rows separated
 by ``;`` and cells by ``,``, channels by ``|``, kernels by ``/``; ``[a, b]`` is ``a,b``; any
-other field is its text. How deep each field nests is read from the request model's schema.
+other field is its text. How deep each field nests is read from the request model's schema, and
+from its ``link_least_depths`` where the page reads a field deeper than the schema's least.
 A list of tagged objects (a network's layers) is written as its tags, ``layers=conv2d,relu``,
 and each object's fields by their path, ``layers[0].kernel=1,0;0,1``.
 """
@@ -33,18 +34,27 @@ _SEPARATORS = ("/", "|", ";", ",")
 # Parameters the pages keep in their links that are about the view, not the computation.
 VIEW_PARAMETERS = frozenset({"step", "hide"})
 CACHE_CONTROL = "public, max-age=604800, immutable"
-_INTEGER = re.compile(r"^[+-]?\d+$")
+# Numbers as JSON and the pages write them: ASCII digits only. Python's int() and float() would also
+# take `1_000` and other scripts' digits (`١٢`), which a JSON body cannot hold.
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Read as numbers only so that the refusal says they are not finite ones.
+_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 _ITEM_FIELD = re.compile(r"(\w+)\[(\d+)\]\.(\w+)")
 
 
 def _scalar(text: str) -> Any:
+    """A number when `text` is one as the pages read numbers (a typographic minus too), else the text."""
     text = text.strip()
-    if _INTEGER.match(text):
-        return int(text)
-    try:
-        return float(text)
-    except ValueError:
-        return text
+    plain = text.replace("\u2212", "-")
+    if _INTEGER.fullmatch(plain):
+        try:
+            return int(plain)
+        except ValueError:  # more digits than Python reads as an integer: far out of every range
+            return float(plain)
+    if _DECIMAL.fullmatch(plain) or _NOT_FINITE.fullmatch(plain):
+        return float(plain)
+    return text
 
 
 def _split(text: str, depth: int) -> Any:
@@ -53,10 +63,11 @@ def _split(text: str, depth: int) -> Any:
     return [_split(part, depth - 1) for part in text.split(_SEPARATORS[len(_SEPARATORS) - depth])]
 
 
-def parse_value(text: str, depths: set[int]) -> Any:
-    """The nested value `text` writes, nested as deep as the field allows (a lone `3` may be `[[3]]`)."""
+def parse_value(text: str, depths: set[int], least: int = 0) -> Any:
+    """The nested value `text` writes, nested as deep as the field allows (a lone `3` may be `[[3]]`), and
+    at least `least` deep where the field's page reads it so (the activation page's `1,2,3` is one row)."""
     written = next((4 - i for i, sep in enumerate(_SEPARATORS) if sep in text), 0)
-    deeper = sorted(d for d in depths if d >= written)
+    deeper = sorted(d for d in depths if d >= max(written, least)) or sorted(d for d in depths if d >= written)
     depth = deeper[0] if deeper else written
     return _split(text, depth)
 
@@ -91,6 +102,7 @@ def query_to_body(model: type[BaseModel], query: list[tuple[str, str]]) -> dict[
     """The JSON body a share-link query stands for; unknown names are kept for the model to refuse."""
     schema = model.model_json_schema()
     properties, defs = schema.get("properties", {}), schema.get("$defs", {})
+    least: dict[str, int] = getattr(model, "link_least_depths", {})
     body: dict[str, Any] = {}
     item_fields: list[tuple[str, int, str, str]] = []
     for name, text in query:
@@ -102,7 +114,7 @@ def query_to_body(model: type[BaseModel], query: list[tuple[str, str]]) -> dict[
         elif name in properties and _tagged_variants(properties[name], defs) is not None:
             body[name] = [{"type": tag.strip()} for tag in text.split(",")]
         else:
-            body[name] = parse_value(text, _depths(properties[name], defs)) if name in properties else text
+            body[name] = parse_value(text, _depths(properties[name], defs), least.get(name, 0)) if name in properties else text
     for field, index, sub, text in item_fields:
         items, variants = body.get(field), _tagged_variants(properties[field], defs) or {}
         if not isinstance(items, list) or index >= len(items):
@@ -168,7 +180,7 @@ def add_get_twin(
         headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
         if _matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
-        return JSONBytes(solve(validated), headers=headers)
+        return JSONBytes(solve(validated), headers=headers, request=validated)
 
     router.add_api_route(
         path,

@@ -105,6 +105,20 @@ def crop(padded: np.ndarray, spec: PoolSpec) -> np.ndarray:
     return np.ascontiguousarray(padded[:, top : h_p - bottom, left : w_p - right])
 
 
+def padding_gradient(grad_padded: np.ndarray, spec: PoolSpec) -> float:
+    """Σ of the gradient landing on the padded border of ∂L/∂P: the shares cropped away with the padding.
+
+    Summed from the border cells themselves, not as Σ ∂L/∂P − Σ ∂L/∂I, whose rounding leaves a
+    residue such as −8.9e−16 where nothing landed: max pooling pads with −∞, which is never a
+    window's maximum, so its border receives nothing and this is exactly 0.
+    """
+    top, bottom, left, right = spec.padding
+    h_p, w_p = grad_padded.shape[1:]
+    border = np.ones((h_p, w_p), dtype=bool)
+    border[top : h_p - bottom, left : w_p - right] = False
+    return float(grad_padded[:, border].sum())
+
+
 def windows_of(padded: np.ndarray, spec: PoolSpec) -> np.ndarray:
     """Every window as a read-only view, ``C × out_h × out_w × k_h × k_w``."""
     return sliding_window_view(padded, spec.size, axis=(1, 2))[:, :: spec.stride[0], :: spec.stride[1]]

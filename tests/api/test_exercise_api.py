@@ -155,6 +155,9 @@ BAD_QUERIES = [
     ("kind=conv&seed=-1", "seed", "greater than or equal to 0"),
     (f"kind=conv&seed={2**53}", "seed", "less than or equal"),
     ("kind=conv&seed=x", "seed", "integer"),
+    ("kind=conv&seed=1_0", "seed", "digits 0 to 9"),  # int() reads it; JSON and the link format do not
+    ("kind=conv&seed=%D9%A1%D9%A2", "seed", "digits 0 to 9"),  # Arabic-Indic ١٢
+    ("kind=conv&seed=1&input_max=%EF%BC%93", "input_max", "digits 0 to 9"),  # fullwidth ３
     ("kind=conv&seed=1&count=0", "count", "greater than or equal to 1"),
     ("kind=conv&seed=1&count=21", "count", "less than or equal to 20"),
     ("kind=conv&seed=1&first=-2", "first", ""),

@@ -71,6 +71,22 @@ def test_padded_max_never_picks_the_padding(client) -> None:
     assert body["padding"] == [1, 1, 0, 0] and body["sums"]["padding"] == 0
 
 
+def test_padded_max_reports_exactly_zero_on_the_padding_for_random_floats(client) -> None:
+    """Σ∂L/∂P − Σ∂L/∂I would leave a residue such as −8.9e−16; the border itself holds exact zeros."""
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        body = {
+            "input": rng.normal(size=(5, 6)).tolist(),
+            "mode": "max",
+            "size": 3,
+            "stride": 2,
+            "padding": 1,
+            "grad_output": rng.normal(size=(3, 3)).tolist(),
+        }
+        sums = post(client, body).json()["sums"]
+        assert sums["padding"] == 0.0, f"got {sums['padding']!r} on the padding, expected exactly 0"
+
+
 @pytest.mark.parametrize("mode", ["max", "avg"])
 def test_channels_strides_and_padding_match_torch(client, mode) -> None:
     rng = np.random.default_rng(3)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from app import __version__
 from app.api.static_files import content_version
+from app.settings import get_settings
 
 
 def test_cors_is_open_on_the_api_for_get_and_post(client) -> None:
@@ -80,3 +83,40 @@ def test_the_static_version_changes_with_any_file(tmp_path) -> None:
     assert content_version(tmp_path) == before
     (tmp_path / "js" / "a.js").write_text("export const a = 2;")
     assert content_version(tmp_path) != before
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/conv", "/worksheet", "/healthz", "/api/v1/conv2d?input=1,2;3,4&kernel=1", "/api/v1/exercise?kind=pool&seed=3"]
+)
+def test_head_answers_what_get_answers_without_the_body(client, path) -> None:
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == 200 and head.content == b"", (head.status_code, head.content[:100])
+    assert head.headers["content-length"] == got.headers["content-length"]
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers.get("etag") == got.headers.get("etag")
+
+
+def test_answers_given_before_routing_have_their_own_metrics_label(client) -> None:
+    client.options("/api/v1/pool", headers={"Origin": "https://notebook.example", "Access-Control-Request-Method": "POST"})
+    client.post("/api/v1/pool", content=b"1" * (get_settings().max_body_bytes + 1))
+    client.get("/docs-assets/swagger-ui.css")
+    client.head("/healthz")
+    client.request("BREW", "/healthz")
+    text = client.get("/metrics").text
+    assert 'method="OPTIONS",route="preflight",status="200"' in text
+    assert 'method="POST",route="rejected:413",status="413"' in text
+    assert 'method="GET",route="/docs-assets",status="200"' in text
+    assert 'method="HEAD",route="/healthz",status="200"' in text
+    assert 'method="other",route="/healthz",status="405"' in text
+    assert "BREW" not in text
+
+
+def test_the_schema_documents_the_body_cap(client) -> None:
+    schema = client.get("/openapi.json").json()
+    cap = "2 MiB (2097152 bytes)"
+    assert get_settings().max_body_bytes == 2 * 1024 * 1024
+    assert f"at most {cap}" in schema["info"]["description"] and "413" in schema["info"]["description"]
+    posts = {path: item["post"] for path, item in schema["paths"].items() if "post" in item}
+    assert len(posts) == 6, sorted(posts)
+    for path, operation in posts.items():
+        assert cap in operation["responses"]["413"]["description"], (path, operation["responses"].get("413"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.gallery import SECTIONS
+
 CASES = [
     (
         "/api/v1/conv2d",
@@ -28,7 +30,8 @@ CASES = [
         "input=1,3;2,8&mode=max&size=2&ties=split",
         {"input": [[1, 3], [2, 8]], "mode": "max", "size": 2, "ties": "split"},
     ),
-    ("/api/v1/activation", "input=-1,0,2&function=relu", {"input": [-1, 0, 2], "function": "relu"}),
+    # The activation page reads `-1,0,2` as one row, and so does its GET twin.
+    ("/api/v1/activation", "input=-1,0,2&function=relu", {"input": [[-1, 0, 2]], "function": "relu"}),
     (
         "/api/v1/rnn",
         "x=1;2&y=0;1&U=1&W=0.5&V=1&hidden_activation=tanh",
@@ -90,6 +93,26 @@ def test_bad_queries_get_a_422_naming_the_field(client, query, field, words) -> 
     assert "etag" not in response.headers
 
 
+@pytest.mark.parametrize("text", ["1_000", "١٢", "１２", "1e1_0", "0x10", "1,000_0", " 1 2 "])
+def test_only_ascii_numbers_are_numbers_in_a_link(client, text) -> None:
+    """int() and float() take underscores and other scripts' digits; a JSON body cannot hold them."""
+    response = client.get("/api/v1/conv2d", params={"input": text, "kernel": "1"})
+    assert response.status_code == 422, response.text[:300]
+    assert response.json()["detail"][0]["field"] == "input" and "expected a number" in response.text
+
+
+@pytest.mark.parametrize(("text", "value"), [("-1.5e2", -150.0), ("+2", 2.0), (".5", 0.5), ("3.", 3.0), ("−4", -4.0)])
+def test_numbers_as_the_pages_write_them_are_read(client, text, value) -> None:
+    response = client.get("/api/v1/conv2d", params={"input": text, "kernel": "1"})
+    assert response.status_code == 200, response.text[:300]
+    assert response.json()["output"] == [[value]]
+
+
+def test_a_whole_number_too_long_for_python_is_refused_not_a_500(client) -> None:
+    response = client.get("/api/v1/conv2d?input=1&kernel=1&stride=1" + "0" * 5000)
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "stride", response.text[:300]
+
+
 def test_a_very_long_query_gets_a_clear_answer(client) -> None:
     row = ",".join(["1"] * 64)
     query = "input=" + ";".join([row] * 64) + "&kernel=" + ";".join([",".join(["1"] * 7)] * 7)
@@ -127,3 +150,19 @@ def test_a_check_link_reads_a_lone_number_or_row_as_the_result_it_answers(client
     assert wrong.status_code == 422 and wrong.json()["detail"][0]["field"] == "answer"
     unknown = client.get("/api/v1/check?kind=nope&result=output&answer=1")
     assert unknown.status_code == 422 and unknown.json()["detail"][0]["field"] == "kind"
+
+
+ENDPOINT_OF_PAGE = {"/conv": "/api/v1/conv2d", "/activation": "/api/v1/activation", "/pool": "/api/v1/pool",
+                    "/network": "/api/v1/network", "/rnn": "/api/v1/rnn"}
+GALLERY = [(section.page, example) for section in SECTIONS for example in section.examples]
+
+
+@pytest.mark.parametrize(("page", "example"), GALLERY, ids=[f"{page}-{example.slug}" for page, example in GALLERY])
+def test_every_gallery_link_gets_from_the_api_what_its_request_posts(client, page, example) -> None:
+    """The link the home page opens a page with stands for the request the card shows, byte for byte."""
+    path, query = example.href.split("?", 1)
+    assert path == page
+    got = client.get(f"{ENDPOINT_OF_PAGE[page]}?{query}")
+    posted = client.post(ENDPOINT_OF_PAGE[page], json=example.request)
+    assert got.status_code == posted.status_code == 200, (got.text[:300], posted.text[:300])
+    assert got.content == posted.content

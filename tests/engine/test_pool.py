@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.engine.errors import InvalidInput
-from app.engine.pool import PoolSpec, pool_backward, pool_forward, pool_loop
+from app.engine.pool import PoolSpec, padding_gradient, pool_backward, pool_forward, pool_loop
 
 from .oracles import assert_close, central_difference, tensor, torch_pool
 
@@ -107,6 +107,26 @@ def test_total_gradient_is_conserved(case: Case) -> None:
         assert abs(on_padding) < 1e-12, f"max pooling routed {on_padding} to the padding"
     if case.spec.padding == (0, 0, 0, 0):
         assert_close(grads.grad_input.sum(), routed.sum(), "Σ ∂L/∂I")
+
+
+@given(pool_cases(integers=False))
+def test_the_padding_share_is_summed_from_the_border(case: Case) -> None:
+    """With random floats, Σ∂L/∂P − Σ∂L/∂I leaves rounding residues; the border's own sum does not:
+    exactly 0 for max pooling, whose −∞ padding never receives gradient."""
+    _, cache = pool_forward(case.x, case.spec)
+    grads = pool_backward(case.grad_output, cache)
+    share = padding_gradient(grads.grad_padded_input, case.spec)
+    if case.spec.mode == "max":
+        assert share == 0.0, f"max pooling's padding got {share!r}, expected exactly 0"
+    else:
+        top, bottom, left, right = case.spec.padding
+        h_p, w_p = grads.grad_padded_input.shape[1:]
+        border = [
+            grads.grad_padded_input[c, i, j]
+            for c, i, j in np.ndindex(grads.grad_padded_input.shape)
+            if not (top <= i < h_p - bottom and left <= j < w_p - right)
+        ]
+        assert_close(np.array(share), np.array(sum(border)), "the padding's share")
 
 
 @given(pool_cases(modes=("max",), ties=("split",), integers=True))

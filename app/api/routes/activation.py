@@ -28,7 +28,7 @@ router = APIRouter(prefix="/api/v1", tags=["activation"])
 def activation(request: ActivationRequest) -> JSONBytes:
     """Applies the function element by element (softmax: over all elements at once), then hands the
     gradient back: ∂L/∂x = ∂L/∂y · f′(x), with ReLU's f′(0) as chosen (chapter 9.2.2)."""
-    return JSONBytes(solve_activation(request))
+    return JSONBytes(solve_activation(request), request=request)
 
 
 

@@ -33,7 +33,7 @@ def check(request: CheckRequest, settings: Settings = Depends(settings_dependenc
     """Solves `problem` as its own endpoint would, marks each cell of `answer` against the chosen `result`,
     and names the known mistakes (an unrotated kernel, a skipped stride upsampling, a max-pooling gradient
     sent to every cell, BPTT without Wᵀ∂L/∂aᵗ⁺¹ …) whose own result reproduces the wrong cells."""
-    return JSONBytes(solve_check(request, settings))
+    return JSONBytes(solve_check(request, settings), request=request)
 
 
 def solve_check(request: CheckRequest, settings: Settings) -> dict[str, Any]:
@@ -104,7 +104,7 @@ def solve_check(request: CheckRequest, settings: Settings) -> dict[str, Any]:
 
 
 def _candidates(mistakes: tuple[Mistake, ...], problem: Any, found: Located, shape: tuple[int, ...]) -> list[Candidate]:
-    """Every variant of every mistake that changes this result, in the result's nesting."""
+    """Every variant of every mistake that changes this result, in the result's nesting, that stays finite."""
     candidates = []
     for mistake in mistakes:
         if found.key not in mistake.results:
@@ -115,6 +115,8 @@ def _candidates(mistakes: tuple[Mistake, ...], problem: Any, found: Located, sha
                 continue
             if found.step is not None:
                 value = value[found.step]
+            if not np.isfinite(value).all():
+                continue  # a mistake whose numbers overflow is not what a hand computation gave
             candidates.append(Candidate(mistake, variant.detail, np.reshape(value, shape)))
     return candidates
 

@@ -13,6 +13,7 @@ from ...engine.errors import InvalidInput
 from ...engine.geometry import as_pair, as_sides
 from ...engine.loss import compute_loss
 from ...settings import Settings, get_settings, settings_dependency
+from ..fields import short_int
 from ..share_link import add_get_twin
 from ..responses import JSONBytes, all_finite, axis_report, nested, nested_index
 from ..schemas.common import ERROR_RESPONSES
@@ -35,7 +36,7 @@ async def conv2d(request: Conv2dRequest, settings: Settings = Depends(settings_d
 
     The work is bounded by the size limits (milliseconds at the largest), so it runs on the event
     loop rather than paying for a thread hand-off on every small request."""
-    return JSONBytes(solve_conv2d(request, settings))
+    return JSONBytes(solve_conv2d(request, settings), request=request)
 
 
 
@@ -199,9 +200,13 @@ def _canonical_index(selection: TermSelection, position: int, result: np.ndarray
     if len(index) != rank or any(i >= n for i, n in zip(index, shape)):
         raise InvalidInput(
             f"terms_at[{position}].index",
-            f"{list(index)} is not a cell of {selection.result}, whose shape is {'×'.join(map(str, shape))}",
+            f"{_index_text(index)} is not a cell of {selection.result}, whose shape is {'×'.join(map(str, shape))}",
         )
     return (0,) * (result.ndim - rank) + index
+
+
+def _index_text(index: tuple[int, ...]) -> str:
+    return "[" + ", ".join(short_int(i) for i in index) + "]"
 
 
 add_get_twin(router, "/conv2d", Conv2dRequest, lambda request: solve_conv2d(request, get_settings()), Conv2dResponse, "Convolution layer")

@@ -34,7 +34,7 @@ def exercise(query: Annotated[ExerciseQuery, Query()], settings: Settings = Depe
     """Draws `count` exercises of one kind from `seed` — small integers, chosen so that every answer is an
     integer or a short decimal and the known mistakes show — each with its answer key. The same query gives
     the same sheet on any machine; `first` starts the sheet further on, so one exercise can be linked alone."""
-    return JSONBytes(solve_exercise(query, settings))
+    return JSONBytes(solve_exercise(query, settings), request=query)
 
 
 def solve_exercise(query: ExerciseQuery, settings: Settings) -> dict[str, Any]:

@@ -34,7 +34,7 @@ def network(request: schema.NetworkRequest) -> JSONBytes:
     """Runs the chain forward, takes the loss, runs it backward — each layer's ∂L/∂Iⁿ handed on as
     ∂L/∂Oⁿ⁻¹ — and updates every kernel, weight and bias by −α·∂L/∂θ; `steps` times. Answers every
     layer's numbers for the first step, the loss before each step, and the trained parameters."""
-    return JSONBytes(solve_network(request))
+    return JSONBytes(solve_network(request), request=request)
 
 
 def solve_network(request: schema.NetworkRequest) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from ...engine.pool import (
     PoolSpec,
     crop,
     first_maxima,
+    padding_gradient,
     pool_backward,
     pool_forward,
     pool_geometry,
@@ -41,7 +42,7 @@ router = APIRouter(prefix="/api/v1", tags=["pooling"])
 def pool(request: PoolRequest) -> JSONBytes:
     """Pools each window (max or average), records where each window's gradient will go, and routes
     ∂L/∂O back: to the maximum (Fig. 9.9) or evenly over the window (Fig. 9.8), overlaps adding up."""
-    return JSONBytes(solve_pool(request))
+    return JSONBytes(solve_pool(request), request=request)
 
 
 
@@ -64,6 +65,11 @@ def solve_pool(request: PoolRequest) -> dict[str, Any]:
         else:
             grad_output, source = _as_output(request.grad_output, out.shape, plain), "given"
         grads = pool_backward(grad_output, cache)
+        sums = {
+            "grad_output": float(grad_output.sum()),
+            "grad_input": float(grads.grad_input.sum()),
+            "padding": padding_gradient(grads.grad_padded_input, spec),
+        }
     if not all_finite(out, grads.grad_padded_input):
         raise InvalidInput("input", "the numbers are too large: the result overflows float64 (±1.8e308)")
 
@@ -89,11 +95,7 @@ def solve_pool(request: PoolRequest) -> dict[str, Any]:
         "grad_output_source": source,
         "grad_output": as_map(grad_output),
         "grad_input": as_map(grads.grad_input),
-        "sums": {
-            "grad_output": float(grad_output.sum()),
-            "grad_input": float(grads.grad_input.sum()),
-            "padding": float(grads.grad_padded_input.sum() - grads.grad_input.sum()),
-        },
+        "sums": sums,
         "windows": windows,
         "windows_omitted": omitted,
     }

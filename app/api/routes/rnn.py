@@ -43,7 +43,7 @@ def rnn(request: Annotated[RnnRequest, Body(openapi_examples=EXAMPLES)]) -> JSON
     then walks back from T to 1: ∂L/∂hᵗ = Vᵀ∂L/∂oᵗ + Wᵀ∂L/∂aᵗ⁺¹, ∂L/∂aᵗ = ∂L/∂hᵗ ⊙ σ₁′(aᵗ), with
     each step's term of every weight gradient, ‖∂L/∂hᵗ‖ over t, and the rates ρ(W) and σ_max(W) predict.
     The presets show a vanishing gradient (small W with tanh), an exploding one (large W) and truncation."""
-    return JSONBytes(solve_rnn(request))
+    return JSONBytes(solve_rnn(request), request=request)
 
 
 

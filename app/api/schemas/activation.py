@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Optional
+from typing import Annotated, ClassVar, Literal, Optional
 
 from pydantic import BaseModel, Field
 
@@ -34,6 +34,9 @@ RELU_EXAMPLE = {
 
 class ActivationRequest(StrictModel):
     """An activation layer and its upstream gradient."""
+
+    # The activation page always sends matrices: a link's `input=1,2,3` is one row, not a vector.
+    link_least_depths: ClassVar[dict[str, int]] = {"input": 2, "grad_output": 2}
 
     input: AnyArray = Field(
         description=f"x: a vector (up to {V} numbers, e.g. points to plot the curve at), a matrix, "

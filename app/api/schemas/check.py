@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, PlainValidator, ValidationInfo, field_val
 from pydantic_core import PydanticCustomError
 
 from .. import limits
-from ..fields import NumberOrArray
+from ..fields import NumberOrArray, brief
 from ..results import KINDS, Kind, known_result, valid_results
 from .activation import ActivationRequest
 from .common import Nested, StrictModel
@@ -102,7 +102,7 @@ class CheckRequest(StrictModel):
                 "{field}: {message}",
                 {
                     "field": "result",
-                    "message": f"{value!r} is not a result of kind {kind}; choose one of {valid_results(kind)}",
+                    "message": f"{brief(value)} is not a result of kind {kind}; choose one of {valid_results(kind)}",
                 },
             )
         return value

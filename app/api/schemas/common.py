@@ -58,6 +58,6 @@ class ErrorResponse(BaseModel):
 
 ERROR_RESPONSES: dict[Union[int, str], dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "The body could not be decoded (not UTF-8, or nested too deeply)."},
-    413: {"model": ErrorResponse, "description": "The request body is larger than the documented cap."},
+    413: {"model": ErrorResponse, "description": "The request body is larger than the cap."},
     422: {"model": ErrorResponse, "description": "A field is invalid; `field` names it and `msg` says why."},
 }

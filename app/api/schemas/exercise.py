@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import BaseModel, Field
 
 from .. import limits
+from ..fields import QueryInt
 from ..results import Kind
 from .common import Nested, StrictModel
 
@@ -54,32 +55,32 @@ class ExerciseQuery(StrictModel):
     """Which exercises: kind, seed, how many, how hard, and any range to override."""
 
     kind: Kind = Field(description="`conv`, `pool`, `activation` or `rnn`.")
-    seed: Annotated[int, Field(ge=0, le=limits.MAX_SEED)] = Field(
+    seed: Annotated[QueryInt, Field(ge=0, le=limits.MAX_SEED)] = Field(
         description="The sheet's seed: the same query gives the same exercises on any machine."
     )
-    count: Annotated[int, Field(ge=1, le=limits.MAX_EXERCISES)] = Field(
+    count: Annotated[QueryInt, Field(ge=1, le=limits.MAX_EXERCISES)] = Field(
         default=1, description=f"How many exercises, 1 to {limits.MAX_EXERCISES}."
     )
-    first: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
+    first: Annotated[QueryInt, Field(ge=0, le=1_000_000)] = Field(
         default=0, description="Index of the first exercise: exercise i of a sheet does not depend on `count`."
     )
     difficulty: Difficulty = Field(default="easy", description="Sets the default ranges and how large the numbers are.")
-    input_min: Optional[int] = _bound("input", "min")
-    input_max: Optional[int] = _bound("input", "max")
-    window_min: Optional[int] = _bound("window", "min")
-    window_max: Optional[int] = _bound("window", "max")
-    stride_min: Optional[int] = _bound("stride", "min")
-    stride_max: Optional[int] = _bound("stride", "max")
-    padding_min: Optional[int] = _bound("padding", "min")
-    padding_max: Optional[int] = _bound("padding", "max")
-    channels_min: Optional[int] = _bound("channels", "min")
-    channels_max: Optional[int] = _bound("channels", "max")
-    kernels_min: Optional[int] = _bound("kernels", "min")
-    kernels_max: Optional[int] = _bound("kernels", "max")
-    steps_min: Optional[int] = _bound("steps", "min")
-    steps_max: Optional[int] = _bound("steps", "max")
-    hidden_min: Optional[int] = _bound("hidden", "min")
-    hidden_max: Optional[int] = _bound("hidden", "max")
+    input_min: Optional[QueryInt] = _bound("input", "min")
+    input_max: Optional[QueryInt] = _bound("input", "max")
+    window_min: Optional[QueryInt] = _bound("window", "min")
+    window_max: Optional[QueryInt] = _bound("window", "max")
+    stride_min: Optional[QueryInt] = _bound("stride", "min")
+    stride_max: Optional[QueryInt] = _bound("stride", "max")
+    padding_min: Optional[QueryInt] = _bound("padding", "min")
+    padding_max: Optional[QueryInt] = _bound("padding", "max")
+    channels_min: Optional[QueryInt] = _bound("channels", "min")
+    channels_max: Optional[QueryInt] = _bound("channels", "max")
+    kernels_min: Optional[QueryInt] = _bound("kernels", "min")
+    kernels_max: Optional[QueryInt] = _bound("kernels", "max")
+    steps_min: Optional[QueryInt] = _bound("steps", "min")
+    steps_max: Optional[QueryInt] = _bound("steps", "max")
+    hidden_min: Optional[QueryInt] = _bound("hidden", "min")
+    hidden_max: Optional[QueryInt] = _bound("hidden", "max")
     mode: Literal["max", "avg", "any"] = Field(default="any", description="pool: max or average pooling, or either.")
     ties: Literal["none", "some", "any"] = Field(
         default="none",
