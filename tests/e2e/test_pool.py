@@ -161,7 +161,7 @@ def test_bad_input_shows_the_fields_message(page: Page, api) -> None:
 
     page.get_by_label("Padding p").fill("")
     page.get_by_label("I, row 2, column 3").fill("six")
-    expect(page.locator("#input-error")).to_contain_text("row 2, column 3: expected a number")
+    expect(page.locator("#input-error")).to_have_text("row 2, column 3: “six” is not a number")
     expect(page.get_by_label("I, row 2, column 3")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#padding-error")).to_be_hidden()
     page.get_by_label("I, row 2, column 3").fill("6")
