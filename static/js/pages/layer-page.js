@@ -80,7 +80,7 @@ export function stageSection(stage, title, cite) {
   const heading = element("h2", "", span("stage-number", String(stage + 1)), ` ${title} `, span("cite", cite));
   heading.id = `stage-${stage + 1}`;
   section.setAttribute("aria-labelledby", heading.id);
-  const panel = element("div", "equation-panel");
+  const panel = element("div", "equation-panel is-docked");
   panel.setAttribute("aria-live", "polite");
   panel.setAttribute("role", "region");
   panel.setAttribute("aria-label", `Equation, stage ${stage + 1}`);
