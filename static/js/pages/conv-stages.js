@@ -60,7 +60,7 @@ export function buildStages(model, handlers) {
     const cite = span("cite", LEADS[stage][1]);
     heading.append(number, ` ${LEADS[stage][0]} `, cite);
     const panel = document.createElement("div");
-    panel.className = "equation-panel is-docked";
+    panel.className = "equation-panel";
     panel.setAttribute("aria-live", "polite");
     panel.setAttribute("role", "region");
     panel.setAttribute("aria-label", `Equation, stage ${stage + 1}`);

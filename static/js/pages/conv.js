@@ -15,7 +15,7 @@ import { ConvModel, cellKey } from "./conv-model.js";
 import { LINK_SCHEMA, expectedOutputShape, linkFields, requestBody, stateFromQuery } from "./conv-request.js";
 import { buildStages, highlight, renderExplanation } from "./conv-stages.js";
 import { PROGRESSIVE, STAGE_TITLES, buildSteps } from "./conv-steps.js";
-import { markStage, pointing } from "./layer-page.js";
+import { dockPanel, markStage, pointing } from "./layer-page.js";
 
 const API = "/api/v1/conv2d";
 /** Wait this long after an edit before asking the API; big inputs redraw thousands of cells. */
@@ -188,6 +188,7 @@ function drawStage(stage, stepped = false) {
   const view = page.stages[stage];
   const step = page.steps[timeline.index];
   const state = markStage(view.section, stage, step.stage);
+  dockPanel(view);
   for (const { element, phase } of view.phased) {
     const ahead = state === "current" && phase > step.phase;
     element.classList.toggle("is-future", ahead);

@@ -80,7 +80,7 @@ export function stageSection(stage, title, cite) {
   const heading = element("h2", "", span("stage-number", String(stage + 1)), ` ${title} `, span("cite", cite));
   heading.id = `stage-${stage + 1}`;
   section.setAttribute("aria-labelledby", heading.id);
-  const panel = element("div", "equation-panel is-docked");
+  const panel = element("div", "equation-panel");
   panel.setAttribute("aria-live", "polite");
   panel.setAttribute("role", "region");
   panel.setAttribute("aria-label", `Equation, stage ${stage + 1}`);
@@ -104,6 +104,17 @@ export function markStage(section, stage, at) {
   section.dataset.state = state;
   section.inert = state === "future";
   return state;
+}
+
+/**
+ * Dock a stage's equation panel at the bottom edge of the window while the stage is taller than
+ * the window, so the equation of the cell pointed at (or the timeline's) is in view however far
+ * down the stage's grids go; a stage that fits keeps its panel after its grids. Called whenever
+ * the stage is drawn: pointing happens on screen, where the stage's height is its real one.
+ * @param {{section: HTMLElement, panel: HTMLElement}} view
+ */
+export function dockPanel({ section, panel }) {
+  panel.classList.toggle("is-docked", section.getBoundingClientRect().height > innerHeight);
 }
 
 /**
