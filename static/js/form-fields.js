@@ -135,18 +135,19 @@ export function textField(name, label, hint, value, onInput) {
 }
 
 /**
- * A labelled select for the API field `name`, with its error line.
+ * A labelled select for the API field `name`, with its hint when it has one and its error line.
  * @param {string} name the API field
  * @param {string} label
  * @param {[string, string][]} options value and words
  * @param {string} value
  * @param {(value: string) => void} onChange
+ * @param {string} [hint]
  * @returns {FieldSlot}
  */
-export function selectField(name, label, options, value, onChange) {
+export function selectField(name, label, options, value, onChange, hint = "") {
   const select = selectInput(`field-${name}`, options, value, onChange);
   select.name = name;
-  return labelled(select, label, { errorId: `${name}-error` });
+  return labelled(select, label, { hint, hintId: `${name}-hint`, errorId: `${name}-error` });
 }
 
 /**

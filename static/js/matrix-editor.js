@@ -4,21 +4,59 @@
  * Cells are text inputs: arrow keys move between them (left and right once the caret reaches
  * the edge), Enter moves down and Shift+Enter up, Tab goes on in reading order. Rows and columns
  * are added or removed in every grid at once. Pasting text with several numbers into a cell fills
- * the grid from that cell (rows by newline or `;`, cells by tab, space or `,`), and the whole
- * stack can be typed as text. The editor only knows strings: checking them is the API's job.
+ * the grid from that cell (rows by newline or `;`, cells by space or `,`, a spreadsheet's cells
+ * by tab), and the whole stack can be typed as text. The editor only knows strings: checking the
+ * numbers is the API's job; it only refuses text whose rows cannot make a grid.
  */
 
 /**
- * Split pasted or typed text into rows of cells.
- * @param {string} text rows by newline or `;`, cells by tab, spaces or `,`
+ * Split pasted or typed text into rows of cells. Text with tabs comes from a spreadsheet: rows
+ * are lines and every single tab ends a cell, so a blank cell stays blank instead of pulling the
+ * numbers after it to the left, and a comma inside a cell is a decimal comma (`1,5` → `1.5`).
+ * Other text has rows by newline or `;` and cells by spaces or `,`.
+ * @param {string} text
  * @returns {string[][]} possibly ragged; empty when there is no number-like text
  */
 export function parseGridText(text) {
+  if (text.includes("\t"))
+    return text
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== "")
+      .map((line) => line.split("\t").map((cell) => cell.trim().replace(/^([+\-\u2212]?\d+),(\d+)$/, "$1.$2")));
   return text
     .split(/\r?\n|;/)
     .map((line) => line.trim())
     .filter((line) => line !== "")
-    .map((line) => line.split(/[\t ,]+/).filter((cell) => cell !== ""));
+    .map((line) => line.split(/[ ,]+/).filter((cell) => cell !== ""));
+}
+
+/**
+ * Split text in the editor's own format into channels, each as rows of cells: channels are
+ * separated by `|`, on a line of its own or between blocks (`gridsToText` writes the former).
+ * @param {string} text
+ * @returns {string[][][]} channels without any cells are left out
+ */
+export function parseGridsText(text) {
+  return text.split("|").map(parseGridText).filter((rows) => rows.length);
+}
+
+/**
+ * Why parsed channels cannot fill an editor, or null: every row of a grid needs the same length
+ * and every channel the same shape, as in the API.
+ * @param {string[][][]} blocks
+ * @returns {string|null}
+ */
+export function raggedProblem(blocks) {
+  const count = (n) => `${n} number${n === 1 ? "" : "s"}`;
+  for (const [g, rows] of blocks.entries()) {
+    const where = blocks.length > 1 ? `channel ${g + 1}, ` : "";
+    const r = rows.findIndex((row) => row.length !== rows[0].length);
+    if (r >= 0) return `${where}row ${r + 1} has ${count(rows[r].length)} but the first has ${rows[0].length}: every row needs the same length`;
+  }
+  const shape = (rows) => `${rows.length} × ${rows[0].length}`;
+  const g = blocks.findIndex((rows) => shape(rows) !== shape(blocks[0]));
+  if (g >= 0) return `channel ${g + 1} is ${shape(blocks[g])} but channel 1 is ${shape(blocks[0])}: every channel needs the same shape`;
+  return null;
 }
 
 /**
@@ -187,17 +225,26 @@ export class MatrixEditor {
       if (details.open) area.value = this.grids.flat(2).some((cell) => cell !== "") ? gridsToText(this.grids) : "";
     });
     apply.addEventListener("click", () => this.#applyText(area.value));
-    details.append(summary, label, apply);
+    this.textError = paragraph("field-error", "");
+    this.textError.id = `${this.options.id}-text-error`;
+    this.textError.hidden = true;
+    area.setAttribute("aria-describedby", this.textError.id);
+    details.append(summary, label, apply, this.textError);
     this.textArea = area;
     return details;
   }
 
   /** @param {string} text */
   #applyText(text) {
-    const blocks = text.split("|").map(parseGridText).filter((rows) => rows.length);
-    if (!blocks.length) return;
-    const rows = Math.min(this.options.maxRows, Math.max(...blocks.map((b) => b.length)));
-    const cols = Math.min(this.options.maxCols, Math.max(1, ...blocks.flat().map((r) => r.length)));
+    const blocks = parseGridsText(text);
+    const problem = blocks.length ? raggedProblem(blocks.slice(0, this.grids.length)) : null;
+    this.textError.textContent = problem ?? "";
+    this.textError.hidden = !problem;
+    if (problem) this.textArea.setAttribute("aria-invalid", "true");
+    else this.textArea.removeAttribute("aria-invalid");
+    if (!blocks.length || problem) return;
+    const rows = Math.min(this.options.maxRows, blocks[0].length);
+    const cols = Math.min(this.options.maxCols, Math.max(1, blocks[0][0].length));
     const grids = this.grids.map((_, g) => fitGrid(blocks[g] ?? [], rows, cols, this.fill));
     this.#commit(grids);
   }
@@ -272,6 +319,7 @@ export class MatrixEditor {
     });
     this.gridsElement.replaceChildren(...this.inputs.map((g) => g.figure));
     this.inputs = this.inputs.map((g) => g.inputs);
+    this.inputs.forEach((grid, g) => grid[0].forEach((_, c) => this.#fitColumn(g, c)));
     this.shapeElement.textContent =
       `${several ? `${this.grids.length} × ` : ""}${this.rows} × ${this.cols}`;
     this.buttons["− row"].disabled = this.rows <= 1;
@@ -285,7 +333,20 @@ export class MatrixEditor {
   #typed(input) {
     const { grid, row, col } = input.dataset;
     this.grids[Number(grid)][Number(row)][Number(col)] = input.value.trim();
+    this.#fitColumn(Number(grid), Number(col));
     this.options.onChange(this.value());
+  }
+
+  /**
+   * Size column `c` of grid `g` to its longest text, so a number such as −0.1104 shows whole
+   * and the column stays one width (the stylesheet keeps it between a minimum and a maximum).
+   * @param {number} g
+   * @param {number} c
+   */
+  #fitColumn(g, c) {
+    const column = this.inputs[g].map((row) => row[c]);
+    const chars = String(Math.max(...column.map((input) => input.value.length)));
+    for (const input of column) input.style.setProperty("--chars", chars);
   }
 
   /** @param {KeyboardEvent} event */
@@ -309,24 +370,31 @@ export class MatrixEditor {
     target?.focus();
   }
 
-  /** @param {ClipboardEvent} event */
+  /**
+   * Paste several numbers: they fill the grid from the cell, growing it as far as the limits
+   * allow; in a stack of several grids, channels separated by `|` fill the grids that follow.
+   * @param {ClipboardEvent} event
+   */
   #paste(event) {
     const input = event.target;
     const text = event.clipboardData?.getData("text") ?? "";
-    if (!(input instanceof HTMLInputElement) || !/[\t\n;, ]/.test(text.trim())) return;
-    const rows = parseGridText(text);
-    if (!rows.length) return;
-    event.preventDefault();
+    if (!(input instanceof HTMLInputElement) || !/[\t\n;, |]/.test(text.trim())) return;
     const g = Number(input.dataset.grid);
+    const blocks = (this.grids.length > 1 ? parseGridsText(text) : [parseGridText(text)]).slice(0, this.grids.length - g);
+    if (!blocks.length || !blocks[0].length) return;
+    event.preventDefault();
     const r0 = Number(input.dataset.row);
     const c0 = Number(input.dataset.col);
-    const needRows = Math.min(this.options.maxRows, Math.max(this.rows, r0 + rows.length));
-    const needCols = Math.min(this.options.maxCols, Math.max(this.cols, c0 + Math.max(...rows.map((row) => row.length))));
+    const all = blocks.flat();
+    const needRows = Math.min(this.options.maxRows, Math.max(this.rows, r0 + Math.max(...blocks.map((rows) => rows.length))));
+    const needCols = Math.min(this.options.maxCols, Math.max(this.cols, c0 + Math.max(...all.map((row) => row.length))));
     const grids = this.grids.map((grid) => fitGrid(grid, needRows, needCols, this.fill));
-    rows.forEach((row, i) =>
-      row.forEach((cell, j) => {
-        if (r0 + i < needRows && c0 + j < needCols) grids[g][r0 + i][c0 + j] = cell;
-      }),
+    blocks.forEach((rows, k) =>
+      rows.forEach((row, i) =>
+        row.forEach((cell, j) => {
+          if (r0 + i < needRows && c0 + j < needCols) grids[g + k][r0 + i][c0 + j] = cell;
+        }),
+      ),
     );
     this.#commit(grids, { grid: g, row: r0, col: c0 });
   }

@@ -10,6 +10,7 @@
 import { postJson } from "./api.js";
 import { setUpCopyLink } from "./state.js";
 import { Timeline } from "./timeline.js";
+import { typedErrors } from "./typed-numbers.js";
 
 /**
  * @typedef {import("./api.js").FieldError} FieldError
@@ -101,7 +102,7 @@ export class PageRunner {
       clearTimeout(slow);
     }
     if (this.request !== controller) return;
-    const errors = result.ok ? [] : result.errors;
+    const errors = result.ok ? [] : withTypedErrors(result.errors, typedErrors(body));
     showStatus(this.status, errors, this.form ? this.form.setErrors(errors) : errors, noun);
     this.results.classList.toggle("is-stale", !result.ok && this.answered);
     if (!result.ok) return;
@@ -134,6 +135,21 @@ export class PageRunner {
       this.writeLink();
     }
   }
+}
+
+/**
+ * The API's messages, where the browser's own words replace those for fields it could not read:
+ * the API only sees a string where a number belongs, the browser knows whether the cell was empty,
+ * overflowed or held text.
+ * @param {FieldError[]} errors from the API
+ * @param {FieldError[]} typed from `typedErrors`
+ * @returns {FieldError[]}
+ */
+function withTypedErrors(errors, typed) {
+  const byField = new Map(typed.map((error) => [error.field, error]));
+  const merged = errors.map((error) => byField.get(error.field) ?? error);
+  for (const error of typed) if (!merged.includes(error)) merged.push(error);
+  return [...new Set(merged)];
 }
 
 /**

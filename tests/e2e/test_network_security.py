@@ -41,7 +41,7 @@ def test_markup_in_every_field_of_a_link_runs_nothing(page: Page, payload: str) 
     page.goto(f"/network?layers={layers}&{query}")
 
     # The API's messages come back as text beside their fields; the unknown type is shown as text.
-    expect(page.locator("#input-error")).to_contain_text("expected a number, got a string")
+    expect(page.locator("#input-error")).to_contain_text("is not a number")
     expect(page.locator("#layers-4-error")).to_contain_text('"type" is one of')
     expect(page.locator('.net-card[data-layer="4"]')).to_contain_text(payload)
     expect(page.get_by_label("I¹, row 1, column 1")).to_have_value(payload)

@@ -7,7 +7,7 @@
 import { postJson } from "../api.js";
 import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
-import { cellKey, light, markStage, pointing, renderExplanation, scrollToStep } from "./layer-page.js";
+import { cellKey, dockPanel, light, markStage, pointing, renderExplanation, scrollToStep } from "./layer-page.js";
 import { explain, explainChoice, symbolText } from "./activation-explain.js";
 import { ActivationForm } from "./activation-form.js";
 import { ActivationModel } from "./activation-model.js";
@@ -193,6 +193,7 @@ function drawStage(stage, stepped = false) {
   const view = page.stages[stage];
   const step = page.steps[timeline.index];
   const state = markStage(view.section, stage, step.stage);
+  dockPanel(view);
   for (const { view: grid, field, phase, channel } of view.views) {
     const ahead = state === "current" && phase > step.phase;
     grid.element.classList.toggle("is-future", ahead);

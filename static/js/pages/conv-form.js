@@ -24,10 +24,12 @@ const TEXT_FIELDS = [
   ["learning_rate", "Learning rate α", "For the update F − α·∂L/∂F; empty for none."],
 ];
 
+// Short enough for the narrowest settings panel; the hint says how they differ.
 const MODES = [
-  ["cross_correlation", "Cross-correlation: what CNNs do (eq. 9.5)"],
-  ["convolution", "Convolution: kernel flipped (eq. 9.4)"],
+  ["cross_correlation", "Cross-correlation (eq. 9.5)"],
+  ["convolution", "Convolution (eq. 9.4)"],
 ];
+const MODE_HINT = "Convolution flips the kernel first; CNNs compute cross-correlation and call it convolution.";
 const LOSS_NAMES = { mse: "mean squared error", half_sse: "½ Σ (O − T)²", cross_entropy: "cross-entropy (softmax)", bce: "binary cross-entropy (sigmoid)" };
 const UPSTREAM = [
   ["ones", "1 everywhere"],
@@ -104,7 +106,7 @@ export class ConvForm {
       const kind = name === "bias" || name === "learning_rate" ? "values" : "geometry";
       return textField(name, label, hint, state[name], (value) => this.#change({ [name]: value }, kind));
     });
-    this.mode = selectField("mode", "Mode", MODES, state.mode, (mode) => this.#change({ mode }, "values"));
+    this.mode = selectField("mode", "Mode", MODES, state.mode, (mode) => this.#change({ mode }, "values"), MODE_HINT);
     this.mode.element.classList.add("field-wide");
     this.upstream = radioChoice("upstream", "∂L/∂O, the gradient from the next layer", UPSTREAM, state.upstream, (upstream) => {
       this.#change({ upstream: /** @type {any} */ (upstream) }, "upstream");

@@ -4,14 +4,13 @@
  * anything that is not a plain number is sent as it is, so the API names what is wrong with it.
  */
 
+import { MAX_CHANNELS, MAX_KERNELS, MAX_KERNEL_SIDE, MAX_SIDE, slidingOutput } from "../limits.js";
 import { choiceCodec, integerCodec, tensorCodec, textCodec } from "../state.js";
-import { listValue, numbers, pairValue, sidesValue } from "../typed-numbers.js";
+import { listValue, numbers, pairValue, settingValue, sidesValue } from "../typed-numbers.js";
 
+export { MAX_CHANNELS, MAX_KERNEL_SIDE, MAX_SIDE };
 const MODES = ["cross_correlation", "convolution"];
 export const LOSSES = ["mse", "half_sse", "cross_entropy", "bce"];
-export const MAX_SIDE = 64;
-export const MAX_KERNEL_SIDE = 7;
-export const MAX_CHANNELS = 8;
 
 /** The fields of a share link, in the order they are written. */
 export const LINK_SCHEMA = {
@@ -107,8 +106,12 @@ export function requestBody(state) {
     input: numbers(plainInput ? state.input[0] : state.input),
     kernel: numbers(plainKernel ? state.kernel[0][0] : state.kernel),
   };
-  for (const name of ["bias", "stride", "padding", "dilation", "learning_rate"]) {
+  for (const name of ["bias", "learning_rate"]) {
     const value = listValue(state[name]);
+    if (value !== undefined) body[name] = value;
+  }
+  for (const name of ["stride", "padding", "dilation"]) {
+    const value = settingValue(state[name], name === "padding" ? [1, 2, 4] : [1, 2]);
     if (value !== undefined) body[name] = value;
   }
   body.mode = state.mode;
@@ -120,19 +123,9 @@ export function requestBody(state) {
 }
 
 /**
- * The chapter's output size ⌊(n − k + p + s)/s⌋ with a dilated kernel's span d·(k − 1) + 1.
- * @param {number} n
- * @param {number} k
- * @param {number} p total padding
- * @param {number} s
- * @param {number} d
- */
-function outputLength(n, k, p, s, d) {
-  return Math.floor((n - (d * (k - 1) + 1) + p + s) / s);
-}
-
-/**
- * The output's shape [C_out, out_h, out_w] for `state`, or null while its numbers are not usable.
+ * The output's shape [C_out, out_h, out_w] for `state`, or null while its settings are not
+ * usable or lie outside the API's limits (the API then says which), so no editor is ever made
+ * bigger than a request may be.
  * @param {ConvState} state
  * @returns {[number, number, number] | null}
  */
@@ -140,11 +133,8 @@ export function expectedOutputShape(state) {
   const stride = pairValue(state.stride, [1, 1]);
   const dilation = pairValue(state.dilation, [1, 1]);
   const sides = sidesValue(state.padding);
-  if (!stride || !dilation || !sides || stride.some((s) => s < 1) || dilation.some((d) => d < 1)) return null;
-  const padding = [sides[0] + sides[1], sides[2] + sides[3]];
-  const [n_h, n_w] = [state.input[0].length, state.input[0][0].length];
-  const [k_h, k_w] = [state.kernel[0][0].length, state.kernel[0][0][0].length];
-  const h = outputLength(n_h, k_h, padding[0], stride[0], dilation[0]);
-  const w = outputLength(n_w, k_w, padding[1], stride[1], dilation[1]);
-  return h >= 1 && w >= 1 ? [state.kernel.length, h, w] : null;
+  if (!stride || !dilation || !sides || state.kernel.length > MAX_KERNELS) return null;
+  const size = /** @type {[number, number]} */ ([state.kernel[0][0].length, state.kernel[0][0][0].length]);
+  const out = slidingOutput(state.input[0].length, state.input[0][0].length, { size, stride, sides, dilation });
+  return out && [state.kernel.length, ...out];
 }

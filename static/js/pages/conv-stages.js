@@ -373,11 +373,19 @@ function upstreamStage(model, kit, body, grids) {
       grids.append(row(grid("output", [co], 0, `output${channelWords(model, "out", co)}`), "vs", grid("target", [co], 0, `target${channelWords(model, "out", co)}`)));
   }
   const strided = model.stride.some((s) => s > 1);
+  // Zeros go between neighbours only along an axis with a stride and more than one output, and
+  // at the bottom or right only where the stride-1 size reaches past the last value.
+  const inserted = [0, 1].some((axis) => model.stride[axis] > 1 && model.outSize[axis] > 1);
+  const filled = [0, 1].some((axis) => model.upsampledSize[axis] > (model.outSize[axis] - 1) * model.stride[axis] + 1);
+  const upsampling = [
+    inserted ? "s − 1 zeros go between neighbours" : "",
+    filled ? `zero rows or columns at the bottom and right bring it to the stride-1 size ${model.upsampledSize.join(" × ")}` : "",
+  ].filter(Boolean);
   body.append(
     paragraph(
       "lead",
       strided
-        ? `The forward pass skipped positions with stride ${model.stride.join(" × ")}, so ∂L/∂O is upsampled first: s − 1 zeros go between neighbours, and zero rows or columns at the bottom and right bring it to the stride-1 size ${model.upsampledSize.join(" × ")}.`
+        ? `The forward pass skipped positions with stride ${model.stride.join(" × ")}, so ∂L/∂O is upsampled first: ${upsampling.join(", and ") || "here a single value has no neighbours, so nothing changes"}.`
         : "With stride 1 there is nothing to upsample: G↑ is ∂L/∂O.",
     ),
   );
@@ -389,7 +397,10 @@ function upstreamStage(model, kit, body, grids) {
         grid("upsampled_grad", [co], 1, `upsampled${channelWords(model, "out", co)}`),
       ),
     );
-  if (strided) body.append(legend(["is-inserted", "zeros inserted between neighbours"], ["is-fill", "zeros filled in at the bottom/right"]));
+  const marks = [];
+  if (inserted) marks.push(["is-inserted", "zeros inserted between neighbours"]);
+  if (filled) marks.push(["is-fill", "zeros filled in at the bottom/right"]);
+  if (marks.length) body.append(legend(...marks));
 }
 
 function kernelGradStage(model, kit, body, grids) {

@@ -15,7 +15,7 @@ import { ConvModel, cellKey } from "./conv-model.js";
 import { LINK_SCHEMA, expectedOutputShape, linkFields, requestBody, stateFromQuery } from "./conv-request.js";
 import { buildStages, highlight, renderExplanation } from "./conv-stages.js";
 import { PROGRESSIVE, STAGE_TITLES, buildSteps } from "./conv-steps.js";
-import { markStage, pointing } from "./layer-page.js";
+import { dockPanel, markStage, pointing } from "./layer-page.js";
 
 const API = "/api/v1/conv2d";
 /** Wait this long after an edit before asking the API; big inputs redraw thousands of cells. */
@@ -103,23 +103,51 @@ runner.compute();
  * @param {import("./conv-form.js").ChangeKind} kind
  */
 function onChange(next, kind) {
-  runner.edit(fitUpstream(next, kind));
+  runner.edit(fitUpstream(next, kind, runner.state));
 }
 
 /**
- * Keep ∂L/∂O or the target the output's shape when the shape changes, keeping the numbers that fit.
+ * Keep ∂L/∂O or the target the output's shape when the shape changes, keeping the numbers that
+ * fit. While the settings are outside the API's limits the editors keep their shape, and the
+ * API's message goes beside the setting. A target nobody has edited yet follows the loss, so
+ * that choosing one never starts with a target it refuses.
  * @param {import("./conv-request.js").ConvState} state
  * @param {import("./conv-form.js").ChangeKind} kind
+ * @param {import("./conv-request.js").ConvState} previous the state before the edit
  */
-function fitUpstream(state, kind) {
+function fitUpstream(state, kind, previous) {
   const field = state.upstream === "given" ? "grad_output" : state.upstream === "target" ? "target" : null;
-  if (!field || (kind === "values" && state[field])) return state;
+  if (!field) return state;
+  const { target } = state;
+  if (field === "target" && target && state.loss !== previous.loss && isSeedTarget(target, previous.loss))
+    return { ...state, target: seedTarget(state.loss, target.length, target[0].length, target[0][0].length) };
+  if (kind === "values" && state[field]) return state;
   const shape = expectedOutputShape(state);
   if (!shape) return state;
   const [cOut, h, w] = shape;
+  if (field === "target" && !target) return { ...state, target: seedTarget(state.loss, cOut, h, w) };
   const fill = field === "grad_output" ? "1" : "0";
   const grids = state[field] ?? [];
   return { ...state, [field]: Array.from({ length: cOut }, (_, co) => fitGrid(grids[co] ?? [], h, w, fill)) };
+}
+
+/**
+ * A target `loss` accepts, for an editor nobody has typed in: cross-entropy wants a probability
+ * distribution and binary cross-entropy values in [0, 1], so both get a one-hot (1 in the first
+ * cell); the squared errors get zeros.
+ * @param {string} loss
+ * @param {number} cOut @param {number} h @param {number} w
+ * @returns {string[][][]}
+ */
+function seedTarget(loss, cOut, h, w) {
+  const grids = Array.from({ length: cOut }, () => fitGrid([], h, w, "0"));
+  if (loss === "cross_entropy" || loss === "bce") grids[0][0][0] = "1";
+  return grids;
+}
+
+/** @param {string[][][]} grids @param {string} loss */
+function isSeedTarget(grids, loss) {
+  return JSON.stringify(grids) === JSON.stringify(seedTarget(loss, grids.length, grids[0].length, grids[0][0].length));
 }
 
 function showResult() {
@@ -160,6 +188,7 @@ function drawStage(stage, stepped = false) {
   const view = page.stages[stage];
   const step = page.steps[timeline.index];
   const state = markStage(view.section, stage, step.stage);
+  dockPanel(view);
   for (const { element, phase } of view.phased) {
     const ahead = state === "current" && phase > step.phase;
     element.classList.toggle("is-future", ahead);

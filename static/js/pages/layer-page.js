@@ -107,6 +107,17 @@ export function markStage(section, stage, at) {
 }
 
 /**
+ * Dock a stage's equation panel at the bottom edge of the window while the stage is taller than
+ * the window, so the equation of the cell pointed at (or the timeline's) is in view however far
+ * down the stage's grids go; a stage that fits keeps its panel after its grids. Called whenever
+ * the stage is drawn: pointing happens on screen, where the stage's height is its real one.
+ * @param {{section: HTMLElement, panel: HTMLElement}} view
+ */
+export function dockPanel({ section, panel }) {
+  panel.classList.toggle("is-docked", section.getBoundingClientRect().height > innerHeight);
+}
+
+/**
  * What pointing at a cell does: the page remembers it and draws its stage again; leaving the
  * stage forgets it.
  * @param {{pointed: {stage: number}|null}} page

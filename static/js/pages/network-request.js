@@ -23,14 +23,12 @@
  * percent-encoded. Everything read from a link is plain text that the API checks.
  */
 
+import { MAX_CHANNELS, MAX_KERNEL_SIDE, MAX_POOL_SIDE, MAX_SIDE, MAX_VECTOR, slidingOutput } from "../limits.js";
 import { choiceCodec, integerCodec, rawQuery, tensorCodec, textCodec } from "../state.js";
-import { listValue, numbers, pairValue, sidesValue } from "../typed-numbers.js";
+import { listValue, numbers, pairValue, settingValue, sidesValue } from "../typed-numbers.js";
 
 export const LOSSES = ["mse", "half_sse", "cross_entropy", "bce"];
 export const MAX_LAYERS = 12;
-const MAX_CHANNELS = 8;
-const MAX_SIDE = 64;
-const MAX_VECTOR = 4096;
 
 /**
  * Each layer type: its name on screen, the fields it takes (in link order), and the page that
@@ -279,39 +277,11 @@ function layerBody(layer) {
   if (layer.type === "maxpool") body.ties = layer.ties ?? "first";
   for (const field of ["bias", "stride", "padding", "dilation", "size", "negative_slope"]) {
     if (!(typeInfo(layer.type)?.fields ?? []).includes(field)) continue;
-    const value = listValue(layer[field]);
+    const setting = ["stride", "padding", "dilation", "size"].includes(field);
+    const value = setting ? settingValue(layer[field], field === "padding" ? [1, 2, 4] : [1, 2]) : listValue(layer[field]);
     if (value !== undefined) body[field] = value;
   }
   return body;
-}
-
-/**
- * `text` as a pair of whole numbers [h, w], each at least 1, when it is one number or two, else null.
- * @param {string|undefined} text
- * @param {[number, number]|null} fallback for empty text
- * @returns {[number, number]|null}
- */
-function pair(text, fallback) {
-  const value = pairValue(text, fallback);
-  return value === fallback || value?.every((n) => n >= 1) ? value : null;
-}
-
-/**
- * Total padding per axis [p_h, p_w] from `p`, `p_h,p_w` or `top,bottom,left,right`, none negative.
- * @param {string|undefined} text
- * @returns {[number, number]|null}
- */
-function paddingTotals(text) {
-  const sides = sidesValue(text);
-  return sides?.every((n) => n >= 0) ? [sides[0] + sides[1], sides[2] + sides[3]] : null;
-}
-
-/**
- * One axis of a sliding window: ⌊(n − k + p + s)/s⌋, the chapter's output size.
- * @param {number} n @param {number} k (dilated) @param {number} p total @param {number} s
- */
-function slide(n, k, p, s) {
-  return Math.floor((n - k + p + s) / s);
 }
 
 /**
@@ -328,15 +298,20 @@ function layerOutputShape(layer, shape) {
   if (shape.length !== 3) return null;
   const [c, h, w] = shape;
   const conv = layer.type === "conv2d";
-  const size = conv ? [layer.kernel?.[0]?.[0]?.length ?? 0, layer.kernel?.[0]?.[0]?.[0]?.length ?? 0] : pair(layer.size, null);
-  const dilation = conv ? pair(layer.dilation, [1, 1]) : [1, 1];
-  const stride = pair(layer.stride, conv ? [1, 1] : size);
-  const padding = paddingTotals(layer.padding);
-  if (!size || !dilation || !stride || !padding || (!conv && !["maxpool", "avgpool"].includes(layer.type))) return null;
-  const span = size.map((k, axis) => dilation[axis] * (k - 1) + 1);
-  const out = [slide(h, span[0], padding[0], stride[0]), slide(w, span[1], padding[1], stride[1])];
-  if (out.some((n) => !(n >= 1))) return null;
-  return [conv ? /** @type {string[][][][]} */ (layer.kernel).length : c, ...out];
+  if (!conv && !["maxpool", "avgpool"].includes(layer.type)) return null;
+  const size = conv ? [layer.kernel?.[0]?.[0]?.length ?? 0, layer.kernel?.[0]?.[0]?.[0]?.length ?? 0] : pairValue(layer.size, null);
+  const dilation = conv ? pairValue(layer.dilation, [1, 1]) : [1, 1];
+  const stride = pairValue(layer.stride, conv ? [1, 1] : undefined); // undefined: the window's size
+  const sides = sidesValue(layer.padding);
+  if (!size || !dilation || stride === null || !sides) return null;
+  const out = slidingOutput(h, w, {
+    size: /** @type {[number, number]} */ (size),
+    stride,
+    sides,
+    dilation: /** @type {[number, number]} */ (dilation),
+    maxSize: conv ? MAX_KERNEL_SIDE : MAX_POOL_SIDE,
+  });
+  return out && [conv ? /** @type {string[][][][]} */ (layer.kernel).length : c, ...out];
 }
 
 /**
@@ -389,7 +364,9 @@ export function fitChain(state) {
     }
     shape = shape && layerOutputShape(layer, shape);
   });
-  if (shape) {
+  // A target is resized only to a shape the API takes: maps come from slidingOutput, within its
+  // limits already; a vector may be long (a flattened map) but not longer than MAX_VECTOR.
+  if (shape && (shape.length === 3 || shape[0] <= MAX_VECTOR)) {
     const [channels, rows, cols] = shape.length === 1 ? [1, 1, shape[0]] : shape;
     const same = next.target.length === channels && next.target[0].length === rows && next.target[0][0].length === cols;
     if (!same) next.target = Array.from({ length: channels }, (_, c) => fit(next.target[c] ?? [], rows, cols, "0"));

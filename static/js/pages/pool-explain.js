@@ -380,15 +380,29 @@ function accumulation(model, index, cells) {
 }
 
 /**
+ * The sums of 9.2.3 as the page shows them: what is lost on the padding counts as 0 when it is
+ * float dust, |lost| ≤ 1e-9·max(1, |Σ∂L/∂O|), such as the −8.9e−16 that Σ∂L/∂P − Σ∂L/∂I leaves
+ * where max pooling routed nothing to the padding.
+ * @param {PoolModel} model
+ * @returns {{out: number, back: number, lost: number, tolerance: number}}
+ */
+export function gradientSums(model) {
+  const { grad_output: out, grad_input: back, padding } = model.data.sums;
+  const tolerance = 1e-9 * Math.max(1, Math.abs(out));
+  return { out, back, lost: Math.abs(padding) <= tolerance ? 0 : padding, tolerance };
+}
+
+/**
  * The total gradient before and after the layer (9.2.3), and why they differ when they do.
  * @param {PoolModel} model
  * @returns {Explanation & {verdict: string, holds: boolean}}
  */
 export function totals(model) {
-  const { grad_output: out, grad_input: back, padding: lost } = model.data.sums;
+  const { out, back, lost, tolerance } = gradientSums(model);
   const sumO = { sym: { name: "O", grad: true } };
   const sumI = { sym: { name: "I", grad: true } };
   const exact = out === back;
+  const more = back - out > tolerance && model.ties === "all";
   let lines;
   let verdict;
   if (lost !== 0) {
@@ -399,7 +413,7 @@ export function totals(model) {
     ];
     verdict =
       "Not preserved: average pooling counts the padding's zeros in its divisor, so part of every border window's gradient lands on the padding and is cropped away with it.";
-  } else if (back > out && model.ties === "all") {
+  } else if (more) {
     lines = [["∑", sumI, "=", { num: back }, ">", "∑", sumO, "=", { num: out }]];
     verdict = "Not preserved: with ties = all every tied maximum receives the whole gradient, so tied windows hand back more than they got. Use first or split to keep the total.";
   } else {
@@ -408,7 +422,7 @@ export function totals(model) {
       ? "Preserved: every window hands back exactly the gradient it received (chapter 9.2.3)."
       : "Preserved up to float64 rounding in the last digits.";
   }
-  const preserved = lost === 0 && !(back > out && model.ties === "all");
+  const preserved = lost === 0 && !more;
   return { ...explanation({ title: "The total gradient", lines, cite: "9.2.3" }), verdict, holds: preserved };
 }
 

@@ -4,13 +4,13 @@
  * so the API names what is wrong with it.
  */
 
+import { MAX_CHANNELS, MAX_POOL_SIDE, MAX_SIDE, slidingOutput } from "../limits.js";
 import { choiceCodec, integerCodec, tensorCodec, textCodec } from "../state.js";
-import { listValue, numbers, pairValue, sidesValue } from "../typed-numbers.js";
+import { numbers, pairValue, settingValue, sidesValue } from "../typed-numbers.js";
 
+export { MAX_CHANNELS, MAX_SIDE };
 const MODES = ["max", "avg"];
 const TIES = ["first", "all", "split"];
-export const MAX_SIDE = 64;
-export const MAX_CHANNELS = 8;
 
 const modeChoice = choiceCodec(MODES, "max");
 
@@ -81,7 +81,7 @@ export function requestBody(state) {
   const plain = state.input.length === 1;
   const body = { input: numbers(plain ? state.input[0] : state.input), mode: state.mode };
   for (const name of ["size", "stride", "padding"]) {
-    const value = listValue(state[name]);
+    const value = settingValue(state[name], name === "padding" ? [1, 2, 4] : [1, 2]);
     if (value !== undefined) body[name] = value;
   }
   if (state.mode === "max") body.ties = state.ties;
@@ -90,17 +90,17 @@ export function requestBody(state) {
 }
 
 /**
- * The output's shape [C, out_h, out_w] for `state`, or null while its numbers are not usable.
+ * The output's shape [C, out_h, out_w] for `state`, or null while its settings are not usable or
+ * lie outside the API's limits (the API then says which).
  * @param {PoolState} state
  * @returns {[number, number, number] | null}
  */
 export function expectedOutputShape(state) {
   const size = pairValue(state.size, null);
-  const stride = pairValue(state.stride, size);
+  const stride = pairValue(state.stride, undefined); // undefined: the window's size
   const sides = sidesValue(state.padding);
-  if (!size || !stride || !sides || size.some((k) => k < 1) || stride.some((s) => s < 1)) return null;
-  const n = [state.input[0].length, state.input[0][0].length];
-  const p = [sides[0] + sides[1], sides[2] + sides[3]];
-  const [h, w] = [0, 1].map((axis) => Math.floor((n[axis] - size[axis] + p[axis] + stride[axis]) / stride[axis]));
-  return h >= 1 && w >= 1 ? [state.input.length, h, w] : null;
+  // A window may hang at most half its side over the padding (as in PyTorch).
+  if (!size || stride === null || !sides || sides.some((p, i) => p > Math.floor(size[i < 2 ? 0 : 1] / 2))) return null;
+  const out = slidingOutput(state.input[0].length, state.input[0][0].length, { size, stride, sides, maxSize: MAX_POOL_SIDE });
+  return out && [state.input.length, ...out];
 }

@@ -19,7 +19,7 @@ import {
   stageSection,
   symbolMath,
 } from "./layer-page.js";
-import { symbolOf, symbolText, totals } from "./pool-explain.js";
+import { gradientSums, symbolOf, symbolText, totals } from "./pool-explain.js";
 
 /**
  * @typedef {import("./pool-model.js").PoolModel} PoolModel
@@ -290,7 +290,7 @@ function totalStage(model, _kit, view) {
       "Chapter 9.2.3: every output passes its gradient back to the cells that made it, so the total gradient stays the same, which keeps it from exploding or vanishing. Here are both sums.",
     ),
   );
-  const { sums } = model.data;
+  const sums = gradientSums(model);
   const list = element("dl", "pool-sums");
   const entry = (name, words, value) => {
     const number = element("dd", "", formatNumber(value));
@@ -298,9 +298,9 @@ function totalStage(model, _kit, view) {
     number.dataset.value = fullNumber(value);
     list.append(element("div", "", element("dt", "", words), number));
   };
-  entry("grad_output", "Σ ∂L/∂O, into the layer", sums.grad_output);
-  entry("grad_input", "Σ ∂L/∂I, out of the layer", sums.grad_input);
-  if (sums.padding !== 0) entry("padding", "lost on the padding", sums.padding);
+  entry("grad_output", "Σ ∂L/∂O, into the layer", sums.out);
+  entry("grad_input", "Σ ∂L/∂I, out of the layer", sums.back);
+  if (sums.lost !== 0) entry("padding", "lost on the padding", sums.lost);
   const { verdict, holds } = totals(model);
   view.body.append(list, paragraph(`verdict ${holds ? "is-ok" : "warn"}`, verdict));
 }

@@ -6,7 +6,7 @@
 import { fitGrid } from "../matrix-editor.js";
 import { PageRunner } from "../page-runner.js";
 import { Practice, openLink } from "../practice.js";
-import { light, markStage, pointing, renderExplanation, scrollToStep } from "./layer-page.js";
+import { light, dockPanel, markStage, pointing, renderExplanation, scrollToStep } from "./layer-page.js";
 import { explain, marks, totals } from "./pool-explain.js";
 import { PoolForm } from "./pool-form.js";
 import { PoolModel } from "./pool-model.js";
@@ -126,6 +126,7 @@ function drawStage(stage, stepped = false) {
   const view = page.stages[stage];
   const step = page.steps[timeline.index];
   const state = markStage(view.section, stage, step.stage);
+  dockPanel(view);
   for (const { view: grid, field, phase, channel } of view.views) {
     const ahead = state === "current" && phase > step.phase;
     grid.element.classList.toggle("is-future", ahead);
