@@ -177,6 +177,19 @@ def test_matrices_and_equations_copy_as_latex(page: Page) -> None:
     assert page.evaluate("navigator.clipboard.readText()") == "\\begin{bmatrix}\n1 & 0.2 \\\\\n0.30000000000000004 & 0.4\n\\end{bmatrix}"
 
 
+def test_vectors_in_equations_copy_as_column_bmatrices_at_full_precision(page: Page) -> None:
+    page.goto("/rnn?x=1;0.5;-1&y=0.5;0.25;-0.5&U=0.5;-0.3&W=0.1,0.4;-0.2,0.3&V=1,-0.5&b=0,0.1&loss=half_sse")
+    grad_h = page.locator('[data-matrix="steps[0].grad_h"] td[data-value]')
+    expect(grad_h).to_have_count(2)
+    values = grad_h.evaluate_all("cells => cells.map(c => c.dataset.value)")
+    page.get_by_role("button", name="Copy the equation as LaTeX").first.click()
+    latex = page.evaluate("navigator.clipboard.readText()")
+    assert "[" not in latex and "," not in latex, latex
+    column = f"\\begin{{bmatrix}} {values[0]} \\\\ {values[1]} \\end{{bmatrix}}"
+    assert f"&= {column} \\\\\n" in latex, f"{column} not in\n{latex}"
+    assert all(len(value.lstrip("-")) > 15 for value in values), values  # the last digit, not the grid's rounding
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_axe_finds_no_serious_or_critical_violation_on_the_worksheet(page: Page, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
