@@ -125,7 +125,7 @@ function pattern(lines, signs) {
  * @param {string[]} [cases] what sets each cell's equation apart; by default its pattern
  * @returns {number[]} the positions of the chosen cells
  */
-export function representativeCells(equations, cases) {
+function representativeCells(equations, cases) {
   const order = [0];
   const pick = (/** @type {(k: number) => string} */ caseOf) => {
     const seen = new Set(order.map(caseOf));

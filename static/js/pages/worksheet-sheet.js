@@ -198,7 +198,8 @@ export function fitToPages(exercises, paper) {
   const page = PRINTED_HEIGHT[paper === "letter" ? "letter" : "a4"];
   const sections = /** @type {HTMLElement[]} */ ([...exercises.querySelectorAll(".exercise")]);
   for (const section of sections) section.classList.remove("is-tall");
-  const heading = sections.length ? sections[0].getBoundingClientRect().top - exercises.closest(".sheet").getBoundingClientRect().top : 0;
+  const sheet = /** @type {HTMLElement} */ (exercises.closest(".sheet"));
+  const heading = sections.length ? sections[0].getBoundingClientRect().top - sheet.getBoundingClientRect().top : 0;
   sections.forEach((section, k) => {
     const room = k === 0 ? page - heading : page;
     section.classList.toggle("is-tall", section.getBoundingClientRect().height > room);
