@@ -235,6 +235,7 @@ def test_a_link_value_out_of_range_is_taken_at_its_bound_and_said_so(page: Page)
     )
     expect(page).to_have_url(re.compile(r"count=1&seed=3&input_max=8$"))
     expect(page.locator("#window_min-link-note")).to_be_hidden()  # pooling and convolution only
+    assert_no_serious_axe_violation(page)
 
 
 def test_matrices_and_equations_copy_as_latex(page: Page) -> None:
