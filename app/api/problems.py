@@ -15,7 +15,7 @@ import numpy as np
 from ..engine.activation import ActivationSpec
 from ..engine.conv import ConvSpec
 from ..engine.geometry import as_pair, as_sides
-from ..engine.mistakes import Mistake, activation, conv, pool, rnn
+from ..engine.mistakes import Mistake, activation, conv, conv_shapes, pool, rnn
 from ..engine.pool import PoolSpec
 from ..settings import Settings
 from .routes.activation import solve_activation
@@ -87,6 +87,20 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
     "pool": pool.MISTAKES,
     "activation": activation.MISTAKES,
     "rnn": rnn.MISTAKES,
+}
+
+# Two mistakes made together, looked for when no single one explains an answer; and the mistakes made by
+# hand that change a result's shape, for the problems where they happen to keep it.
+PAIRS: dict[str, tuple[Mistake, ...]] = {
+    "conv": conv.PAIRS
+    + tuple(mistake for mistake, _ in conv_shapes.RESHAPED)
+    + conv_shapes.RESHAPED_BOTH
+    + conv_shapes.RESHAPED_WITH
+}
+
+# Mistakes that change a result's shape, each with what it leaves out; and those made together with another.
+RESHAPED: dict[str, tuple[tuple[tuple[Mistake, str], ...], tuple[Mistake, ...]]] = {
+    "conv": (conv_shapes.RESHAPED, conv_shapes.RESHAPED_BOTH + conv_shapes.RESHAPED_WITH),
 }
 
 

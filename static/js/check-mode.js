@@ -434,22 +434,30 @@ export class CheckMode {
   }
 
   /**
-   * One known mistake that reproduces wrong cells.
+   * One known mistake (or two made together) that reproduces wrong cells, with a button to the
+   * stage that shows the right way (one for each of two mistakes).
    * @param {any} diagnosis
    * @param {number} wrong how many cells are wrong
    */
   #diagnosis(diagnosis, wrong) {
-    const how =
-      diagnosis.explains === "all"
-        ? "This mistake gives exactly your numbers."
-        : `This mistake gives your numbers in ${diagnosis.cells.length} of the ${wrong} wrong cells: ${diagnosis.cells.slice(0, MAX_CELLS_LISTED).map(cellWords).join(", ")}${diagnosis.cells.length > MAX_CELLS_LISTED ? ", …" : ""}.`;
-    const article = element("article", "diagnosis", element("h4", "", `Likely mistake: ${diagnosis.title}`), element("p", "", how), element("p", "", diagnosis.explanation));
+    const two = diagnosis.parts.length > 1;
+    const cells = `${diagnosis.cells.slice(0, MAX_CELLS_LISTED).map(cellWords).join(", ")}${diagnosis.cells.length > MAX_CELLS_LISTED ? ", …" : ""}`;
+    const how = {
+      all: two ? "These two mistakes made together give exactly your numbers." : "This mistake gives exactly your numbers.",
+      part: `${diagnosis.cells.length === 1 ? "This cell looks" : `These ${diagnosis.cells.length} cells look`} like this mistake, made there only: ${cells}. Your other cells are right.`,
+      some: `This mistake gives your numbers in ${diagnosis.cells.length} of the ${wrong} wrong cells: ${cells}.`,
+    }[/** @type {"all"|"part"|"some"} */ (diagnosis.explains)];
+    const title = `${two ? "Likely mistakes" : "Likely mistake"}: ${diagnosis.title}`;
+    const article = element("article", "diagnosis", element("h4", "", title), element("p", "", how), element("p", "", diagnosis.explanation));
     article.dataset.diagnosis = diagnosis.id;
+    article.dataset.explains = diagnosis.explains;
     if (diagnosis.detail) article.append(element("p", "", diagnosis.detail));
-    const stage = this.options.stages[diagnosis.stage.stage];
-    if (diagnosis.stage.page === location.pathname && stage !== undefined) {
-      const title = this.options.timeline.stages[stage] ?? "";
-      article.append(button(`Show the right way: stage ${stage + 1}, ${title}`, () => this.showStage(diagnosis.stage)));
+    for (const part of two ? diagnosis.parts : [diagnosis]) {
+      const stage = this.options.stages[part.stage.stage];
+      if (part.stage.page !== location.pathname || stage === undefined) continue;
+      const words = `stage ${stage + 1}, ${this.options.timeline.stages[stage] ?? ""}`;
+      const label = two ? `Show the right way for “${part.title}”: ${words}` : `Show the right way: ${words}`;
+      article.append(button(label, () => this.showStage(part.stage)));
     }
     return article;
   }

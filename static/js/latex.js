@@ -1,6 +1,7 @@
 /**
  * LaTeX for slides and handouts: a matrix as a `bmatrix`, an equation as an `align*` block with
- * its numbers, and the small "TeX" button that puts either on the clipboard.
+ * its numbers (a vector in it, the RNN's hᵗ = [0.5, −0.2], as a column `bmatrix`), and the small
+ * "TeX" button that puts either on the clipboard.
  *
  * Numbers keep their full float64 precision (the shortest text that reads back as the same
  * number), so a whole number is written without ".0" and a short decimal as it is. The symbols
@@ -115,12 +116,47 @@ function latexToken(token) {
 }
 
 /**
- * A row of tokens as LaTeX, one space between tokens.
+ * Where a vector written as "[", numbers between ",", "]" (the RNN's aᵗ, hᵗ …) ends, or -1.
+ * "…" may stand for entries left out.
+ * @param {Token[]} tokens
+ * @param {number} start the index of a "["
+ */
+function vectorEnd(tokens, start) {
+  for (let k = start + 1; k < tokens.length; k += 2) {
+    const entry = tokens[k];
+    if (!(entry === "…" || (typeof entry === "object" && "num" in entry))) return -1;
+    if (tokens[k + 1] === "]") return k + 1;
+    if (tokens[k + 1] !== ",") return -1;
+  }
+  return -1;
+}
+
+/**
+ * A vector's entries as a column `bmatrix`, as the chapter writes hᵗ, aᵗ and their gradients.
+ * @param {Token[]} entries numbers, and "…" for entries left out
+ */
+function columnLatex(entries) {
+  const rows = entries.map((entry) => (typeof entry === "object" && "num" in entry ? latexNumber(entry.num) : "\\vdots"));
+  return `\\begin{bmatrix} ${rows.join(" \\\\ ")} \\end{bmatrix}`;
+}
+
+/**
+ * A row of tokens as LaTeX, one space between tokens; a vector of numbers becomes a column `bmatrix`.
  * @param {Token[]} tokens
  * @returns {string}
  */
 function latexRow(tokens) {
-  return tokens.map(latexToken).join(" ");
+  const parts = [];
+  for (let k = 0; k < tokens.length; k += 1) {
+    const end = tokens[k] === "[" ? vectorEnd(tokens, k) : -1;
+    if (end < 0) {
+      parts.push(latexToken(tokens[k]));
+      continue;
+    }
+    parts.push(columnLatex(tokens.slice(k + 1, end).filter((token) => token !== ",")));
+    k = end;
+  }
+  return parts.join(" ");
 }
 
 /**

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.api.problems import MISTAKES, solve
+from app.api.problems import MISTAKES, PAIRS, solve
 from app.api.schemas.check import PROBLEMS
 from app.settings import Settings
 
@@ -114,6 +114,41 @@ def test_conv_stride_2_without_upsampling(page: Page) -> None:
     page.get_by_role("button", name="Show the right way: stage 2, ∂L/∂O").click()
     expect(page.locator(".timeline-label")).to_contain_text("Upsample ∂L/∂O by the stride")
     expect(page.locator('[data-matrix="upsampled_grad"].is-pointed-out').first).to_be_in_viewport()
+
+
+def test_conv_two_mistakes_made_together_are_both_named(page: Page) -> None:
+    """∂L/∂I of a stride-2 layer with neither the upsampling nor the rotation: a button to each stage."""
+    body = {"input": [[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]], "kernel": [[1, 2], [0, -1]], "stride": 2, "grad_output": [[1, 2], [-1, 3]]}
+    pair = next(m for m in PAIRS["conv"] if m.id == "kernel_not_rotated+stride_not_upsampled")
+    response, problem = solve("conv", PROBLEMS["conv"].model_validate(body), Settings())
+    (variant,) = pair.compute(problem)
+    wrong = np.reshape(variant.results["grad_input"], np.shape(response["grad_input"])).tolist()
+    open_page(page, "/conv?input=1,2,0,1;0,1,3,1;2,1,1,0;1,0,2,2&kernel=1,2;0,-1&stride=2&grad_output=1,2;-1,3")
+    check(page, "grad_input", grid_text(wrong))
+    article = page.get_by_role("article").filter(
+        has=page.get_by_role("heading", name="Likely mistakes: Kernel not rotated, and stride upsampling skipped")
+    )
+    expect(article).to_contain_text("These two mistakes made together give exactly your numbers.")
+    article.get_by_role("button", name="Show the right way for “Stride upsampling skipped”: stage 2, ∂L/∂O").click()
+    expect(page.locator(".timeline-label")).to_contain_text("Upsample ∂L/∂O by the stride")
+    article.get_by_role("button", name="Show the right way for “Kernel not rotated”: stage 4, ∂L/∂I").click()
+    expect(page.locator(".timeline-label")).to_contain_text("Rotate the kernel by 180°")
+
+
+def test_pool_gradient_sent_to_every_cell_of_one_window_is_named_for_those_cells(page: Page) -> None:
+    open_page(page, "/pool?input=1,5,2,0;3,2,8,1;0,4,1,1;6,2,3,9&mode=max&size=2&grad_output=1,2;3,4")
+    check(page, "grad_input", "1 1 0 0\n1 1 2 0\n0 0 0 0\n3 0 0 4")
+    expect(outcome(page).get_by_role("heading", level=3)).to_have_text("∂L/∂I: 13 of 16 cells right")
+    article = page.get_by_role("article").filter(has_text="Max-pooling gradient sent to every cell")
+    expect(article).to_contain_text("These 3 cells look like this mistake, made there only: (1, 1), (2, 1), (2, 2).")
+    expect(article).to_have_attribute("data-explains", "part")
+
+
+def test_rnn_offers_the_loss_to_check(page: Page, base_url: str, api: Callable[..., dict[str, Any]]) -> None:
+    expected = api(exercise(base_url, "rnn", 42)["problem"], "/api/v1/rnn")
+    open_page(page, "/rnn?seed=42")
+    check(page, "loss", f"{expected['loss']:.6g}")
+    expect(outcome(page).get_by_role("heading", level=3)).to_have_text("L: right")
 
 
 def test_pool_max_gradient_sent_to_every_cell(page: Page) -> None:

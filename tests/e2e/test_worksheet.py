@@ -61,7 +61,8 @@ def test_a_link_regenerates_the_sheet_of_its_seed(page: Page, base_url: str) -> 
     assert_sheet_shows(page, drawn)
     equations = page.locator('[data-key="1"] .key-equation')
     expect(equations.first).to_contain_text("=")
-    assert equations.count() >= sum(len(flatten(a)) for a in drawn[0][1]["answers"].values())
+    # A few cells of each result are written out, the first of them always; the answers give every number.
+    assert len(drawn[0][1]["answers"]) <= equations.count() <= 4 * len(drawn[0][1]["answers"])
 
     everything = "cells => cells.map(c => c.dataset.value)"
     before = page.eval_on_selector_all("#sheet td[data-value]", everything)
@@ -152,6 +153,91 @@ def test_the_sheet_prints_with_its_key_on_a_later_page(page: Page, base_url: str
     assert f"={products}={_text(conv['answers']['output'][0][0])}" in flat, f"O₁₁ = {products} is not in the key"
 
 
+def printed(page: Page, paper: str) -> list[str]:
+    """The sheet printed as Chromium prints it, each page's text; each row of every grid (given, blank,
+    answer) carries a marker `Zgrid.rowQ`, so that a grid cut across two pages can be told."""
+    page.evaluate(
+        """() => document.querySelectorAll('#sheet table').forEach((table, g) =>
+             table.querySelectorAll('tr').forEach((row, r) => {
+               const mark = document.createElement('span');
+               mark.textContent = `Z${g}.${r}Q`;
+               mark.style.fontSize = '3px';
+               row.querySelector('td').append(mark);
+             }))"""
+    )
+    reader = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    size = {"a4": (595.92, 842.88), "letter": (612, 792)}[paper]
+    assert (float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)) == pytest.approx(size, abs=1)
+    return [p.extract_text() for p in reader.pages]
+
+
+def assert_prints_cleanly(texts: list[str], most_pages: int) -> None:
+    """Exercise 1 on page 1, the key on pages of its own, no grid cut, at most `most_pages` pages."""
+    assert len(texts) <= most_pages, f"{len(texts)} pages"
+    assert "Exercise 1" in texts[0], texts[0][:300]
+    key = next(i for i, text in enumerate(texts) if "Answer key" in text)
+    assert texts[key].lstrip().startswith("Answer key"), texts[key][:200]
+    assert all("Your answers" not in text for text in texts[key:])
+    pages_of: dict[str, set[int]] = {}
+    for number, text in enumerate(texts):
+        for grid, _ in re.findall(r"Z(\d+)\.(\d+)Q", re.sub(r"\s", "", text)):
+            pages_of.setdefault(grid, set()).add(number)
+    assert pages_of, "no grid printed"
+    cut = {grid: pages for grid, pages in pages_of.items() if len(pages) > 1}
+    assert not cut, f"grids cut across pages: {cut}"
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_hard_sheet_prints_compactly_with_exercise_1_on_page_1(page: Page, paper: str) -> None:
+    open_sheet(page, f"/worksheet?kinds=conv&count=3&difficulty=hard&seed=5&paper={paper}")
+    texts = printed(page, paper)
+    assert_prints_cleanly(texts, most_pages=12)
+    key = "\n".join(texts[next(i for i, t in enumerate(texts) if "Answer key" in t) :])
+    assert "follow the same pattern" in key
+
+
+def test_medium_exercises_print_two_to_a_page(page: Page) -> None:
+    open_sheet(page, "/worksheet?kinds=conv,pool&count=3&difficulty=medium&seed=42")
+    texts = printed(page, "a4")
+    assert_prints_cleanly(texts, most_pages=10)
+    sheet = texts[: next(i for i, t in enumerate(texts) if "Answer key" in t)]
+    assert len(sheet) <= 3, [re.findall(r"Exercise \d+", text) for text in sheet]
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_largest_sheet_is_bounded_and_prints_in_a_few_dozen_pages(page: Page, paper: str) -> None:
+    widest = "input_max=8&window_max=4&stride_max=3&padding_max=2&channels_max=3&kernels_max=3&steps_max=5&hidden_max=3"
+    open_sheet(page, f"/worksheet?kinds=conv,pool,activation,rnn&count=99&difficulty=hard&seed=9&paper={paper}&{widest}")
+    count = page.get_by_label("Exercises per layer")
+    expect(page.locator("#count-link-note")).to_have_text("The link asked for 99; the most is 20.")
+    expect(page.locator("#count-size-note")).to_contain_text("20 per layer would be")
+    expect(page.locator("#count-size-note")).to_contain_text(f"so the sheet has {count.input_value()} per layer.")
+    kept = int(count.input_value())
+    assert 1 <= kept < 20
+    expect(page).to_have_url(re.compile(rf"count={kept}&"))
+    expect(page.locator("[data-exercise]")).to_have_count(4 * kept)
+    assert_prints_cleanly(printed(page, paper), most_pages=45)
+
+    count.fill("2")
+    expect(page.locator("#count-link-note")).to_have_count(0)
+    expect(page.locator("#sheet")).to_have_attribute("data-state", "ready")
+    expect(page.locator("[data-exercise]")).to_have_count(8)
+    expect(page.locator("#count-size-note")).to_have_count(0)
+
+
+def test_a_link_value_out_of_range_is_taken_at_its_bound_and_said_so(page: Page) -> None:
+    open_sheet(page, "/worksheet?kinds=activation&count=0&seed=3&input_max=12&window_min=big")
+    expect(page.get_by_label("Exercises per layer")).to_have_value("1")
+    expect(page.locator("#count-link-note")).to_have_text("The link asked for 0; the fewest is 1.")
+    expect(page.get_by_label("Input rows and columns, most")).to_have_value("8")
+    expect(page.get_by_label("Input rows and columns, most")).to_have_accessible_description(
+        "The link asked for 12; the most is 8."
+    )
+    expect(page).to_have_url(re.compile(r"count=1&seed=3&input_max=8$"))
+    expect(page.locator("#window_min-link-note")).to_be_hidden()  # pooling and convolution only
+    assert_no_serious_axe_violation(page)
+
+
 def test_matrices_and_equations_copy_as_latex(page: Page) -> None:
     page.goto("/conv?input=1,2,3;4,5,6;7,8,9&kernel=1,2;3,4&grad_output=1,2;-1,1")
     expect(page.locator('[data-matrix="output"] td')).to_have_count(4)
@@ -175,6 +261,19 @@ def test_matrices_and_equations_copy_as_latex(page: Page) -> None:
     page.keyboard.press("Enter")
     expect(page.get_by_role("status").filter(has_text="Copied O output as LaTeX.")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == "\\begin{bmatrix}\n1 & 0.2 \\\\\n0.30000000000000004 & 0.4\n\\end{bmatrix}"
+
+
+def test_vectors_in_equations_copy_as_column_bmatrices_at_full_precision(page: Page) -> None:
+    page.goto("/rnn?x=1;0.5;-1&y=0.5;0.25;-0.5&U=0.5;-0.3&W=0.1,0.4;-0.2,0.3&V=1,-0.5&b=0,0.1&loss=half_sse")
+    grad_h = page.locator('[data-matrix="steps[0].grad_h"] td[data-value]')
+    expect(grad_h).to_have_count(2)
+    values = grad_h.evaluate_all("cells => cells.map(c => c.dataset.value)")
+    page.get_by_role("button", name="Copy the equation as LaTeX").first.click()
+    latex = page.evaluate("navigator.clipboard.readText()")
+    assert "[" not in latex and "," not in latex, latex
+    column = f"\\begin{{bmatrix}} {values[0]} \\\\ {values[1]} \\end{{bmatrix}}"
+    assert f"&= {column} \\\\\n" in latex, f"{column} not in\n{latex}"
+    assert all(len(value.lstrip("-")) > 15 for value in values), values  # the last digit, not the grid's rounding
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -11,16 +11,18 @@ from app.engine.conv import ConvSpec
 from app.engine.geometry import effective_size
 from app.engine.mistakes import Mistake, StageHint, conv, rnn
 from app.engine.mistakes.conv import ConvProblem, conv_results
+from app.engine.mistakes.conv_shapes import natural
 from app.engine.rnn import RnnParams, RnnSpec, rnn_backward, rnn_forward
 
 from .oracles import assert_close
 
 
 @st.composite
-def conv_problems(draw: st.DrawFn) -> ConvProblem:
+def conv_problems(draw: st.DrawFn, dilations: tuple[int, int] = (1, 3)) -> ConvProblem:
     """Any layer the API accepts, dilation and true convolution included, with a loss half the time."""
     c_in, c_out, k_h, k_w = (draw(st.integers(1, 3)) for _ in range(4))
-    d_h, d_w, s_h, s_w = (draw(st.integers(1, 3)) for _ in range(4))
+    d_h, d_w = (draw(st.integers(*dilations)) for _ in range(2))
+    s_h, s_w = (draw(st.integers(1, 3)) for _ in range(2))
     padding = tuple(draw(st.integers(0, 2)) for _ in range(4))
     min_h = max(1, effective_size(k_h, d_h) - padding[0] - padding[1])
     min_w = max(1, effective_size(k_w, d_w) - padding[2] - padding[3])
@@ -43,11 +45,33 @@ def conv_problems(draw: st.DrawFn) -> ConvProblem:
 def test_every_conv_mistake_keeps_each_result_s_shape(problem: ConvProblem) -> None:
     right = conv_results(*problem[:5], problem.learning_rate)
     right["loss"] = np.array(0.0)
-    for mistake in conv.MISTAKES:
+    for mistake in conv.MISTAKES + conv.PAIRS:
         for variant in mistake.compute(problem):
             assert set(variant.results) <= set(mistake.results), (mistake.id, set(variant.results))
             for name, value in variant.results.items():
                 assert value.shape == right[name].shape, f"{mistake.id} {name}: {value.shape} vs {right[name].shape}"
+
+
+@settings(max_examples=40, deadline=None)
+@given(conv_problems(dilations=(1, 1)))
+def test_the_hand_computed_layer_with_no_step_left_out_is_the_engine_s(problem: ConvProblem) -> None:
+    """The sums written for the mistakes that change a shape give the right results when no step is left out."""
+    right = conv_results(*problem[:5], None)
+    names = ("output", "upsampled_grad", "grad_kernel", "grad_padded_input", "grad_input")
+    done = natural(problem, frozenset(), names)
+    for name in names:
+        assert_close(done[name], right[name], name)
+
+
+def test_two_mistakes_are_paired_only_when_compatible_and_both_change_the_result() -> None:
+    ids = {pair.id for pair in conv.PAIRS}
+    assert "kernel_not_rotated+stride_not_upsampled" in ids and "stride_not_upsampled+gradient_on_unpadded_input" in ids
+    assert not {"kernel_not_rotated+kernel_transposed", "padding_ignored+padding_wrong_side"} & ids  # alternatives
+    assert "stride_not_upsampled+kernel_not_rotated" not in ids  # each pair once
+    assert all(len(pair.parts) == 2 and pair.results for pair in conv.PAIRS)
+    for pair in conv.PAIRS:
+        first, second = pair.parts
+        assert set(pair.results) == set(first.results) & set(second.results), pair.id
 
 
 @settings(max_examples=40, deadline=None)
@@ -123,3 +147,55 @@ def test_a_mistake_the_answer_mostly_contradicts_is_not_offered() -> None:
     everywhere = Candidate(_mistake("everywhere"), None, np.array([[5.0, 6.0], [7.0, 9.0]]))
     outcome = check_answer(answer, EXPECTED, [everywhere], TOLERANCE)
     assert outcome.diagnoses == [] and outcome.correct.sum() == 3
+
+
+def test_a_mistake_made_in_part_of_the_result_explains_every_wrong_cell_and_is_named_as_part() -> None:
+    expected = np.arange(1.0, 37.0).reshape(6, 6)
+    everywhere = expected + 10.0  # the mistake changes every cell
+    answer = expected.copy()
+    answer[:2, :2] = everywhere[:2, :2]  # made in the first 2×2 block only: 4 of 36 cells wrong, 32 right
+    outcome = check_answer(answer, expected, [Candidate(_mistake("block"), None, everywhere)], TOLERANCE)
+    [diagnosis] = outcome.diagnoses
+    assert (diagnosis.mistake.id, diagnosis.extent) == ("block", "part")
+    assert diagnosis.cells.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1]]
+
+
+def test_a_partial_diagnosis_needs_every_wrong_cell_and_two_numbers_that_are_not_zero() -> None:
+    expected = np.arange(1.0, 10.0).reshape(3, 3)
+    mistaken = expected + 5.0
+    mistaken[0, 0] = 0.0
+    one_slip = expected.copy()
+    one_slip[1, 1] = mistaken[1, 1]
+    a_stray_cell_too = expected.copy()
+    a_stray_cell_too[0, 1], a_stray_cell_too[0, 2], a_stray_cell_too[2, 2] = mistaken[0, 1], mistaken[0, 2], 100.0
+    zeros = expected.copy()
+    zeros[0, 0] = 0.0  # an unfinished answer: the mistake's 0, and one of its other numbers
+    zeros[2, 0] = mistaken[2, 0]
+    for answer in (one_slip, a_stray_cell_too, zeros):
+        outcome = check_answer(answer, expected, [Candidate(_mistake("m"), None, mistaken)], TOLERANCE)
+        assert outcome.diagnoses == [], answer
+
+
+def test_two_mistakes_together_are_named_only_when_they_explain_the_whole_answer_and_no_single_one_does() -> None:
+    single, other = _mistake("single"), _mistake("other")
+    stage = StageHint("/conv", "forward", "r")
+    pair = Mistake("single+other", "both", "", "", ("r",), stage, lambda p: [], {}, (single, other))
+    both = EXPECTED * 3
+    asked: list[str] = []
+
+    def pairs(value: np.ndarray) -> list[Candidate]:
+        asked.append("pairs")
+        return [Candidate(pair, None, value)]
+
+    outcome = check_answer(both, EXPECTED, [Candidate(single, None, EXPECTED * 2)], TOLERANCE, lambda: pairs(both))
+    assert [(d.mistake.id, d.extent) for d in outcome.diagnoses] == [("single+other", "all")]
+    partly = both.copy()
+    partly[0, 0] = 17.0
+    outcome = check_answer(partly, EXPECTED, [], TOLERANCE, lambda: pairs(both))
+    assert outcome.diagnoses == [], "a pair reproducing 3 of 4 wrong cells is not named"
+    asked.clear()
+    alone = [Candidate(single, None, EXPECTED * 2)]
+    outcome = check_answer(EXPECTED * 2, EXPECTED, alone, TOLERANCE, lambda: pairs(both))
+    assert [d.mistake.id for d in outcome.diagnoses] == ["single"] and asked == []
+    outcome = check_answer(EXPECTED.copy(), EXPECTED, [], TOLERANCE, lambda: pairs(EXPECTED.copy()))
+    assert outcome.diagnoses == [] and outcome.undetectable == [] and asked == []

@@ -7,15 +7,15 @@ from typing import Any
 import numpy as np
 from fastapi import APIRouter, Depends
 
-from ...engine.check import Candidate, Tolerance, check_answer
+from ...engine.check import Candidate, Tolerance, check_answer, close
 from ...engine.errors import InvalidInput, shape_text
 from ...engine.mistakes import Mistake, StageHint
 from ...settings import Settings, get_settings, settings_dependency
 from .. import limits
-from ..problems import MISTAKES, diagnosis_work, solve
+from ..problems import MISTAKES, PAIRS, RESHAPED, diagnosis_work, solve
 from ..responses import JSONBytes
 from ..results import RESULTS, Located, locate
-from ..schemas.check import PROBLEMS, CheckRequest, CheckResponse
+from ..schemas.check import PROBLEMS, CheckRequest, CheckResponse, canonical_kind
 from ..share_link import add_get_twin, parse_value, query_parameter, query_to_body
 from ..schemas.common import ERROR_RESPONSES
 
@@ -47,22 +47,30 @@ def solve_check(request: CheckRequest, settings: Settings) -> dict[str, Any]:
     answer = request.answer
     if answer.shape != expected.shape and _without_single_axes(answer.shape) == _without_single_axes(expected.shape):
         answer = np.reshape(answer, expected.shape)  # `5` for a 1×1 result, `1,2` in a link for a 1×2 one
-    if answer.shape != expected.shape:
-        raise InvalidInput(
-            "answer", _shape_message(answer.shape, expected.shape, request.result, request.kind, response)
-        )
     tolerance = Tolerance(request.tolerance.absolute, request.tolerance.relative)
-    work, omitted = diagnosis_work(request.kind, problem), None
-    if work > limits.MAX_DIAGNOSED_WORK:
-        candidates = []
+    work = diagnosis_work(request.kind, problem)
+    diagnosed = work <= limits.MAX_DIAGNOSED_WORK
+    if answer.shape != expected.shape:
+        message = _shape_message(answer.shape, expected.shape, request.result, request.kind, response)
+        if diagnosed:
+            message += _reshaped_words(request.kind, problem, found, answer, tolerance)
+        raise InvalidInput("answer", message)
+    if diagnosed:
+        omitted = None
+        candidates = _candidates(MISTAKES[request.kind], problem, found, expected.shape)
+        outcome = check_answer(
+            answer,
+            expected,
+            candidates,
+            tolerance,
+            lambda: _candidates(PAIRS.get(request.kind, ()), problem, found, expected.shape),
+        )
+    else:
         omitted = (
             f"the layer takes {work} multiply-adds, more than the {limits.MAX_DIAGNOSED_WORK} diagnosed: "
             "mistakes are looked for in layers of a size computed by hand"
         )
-    else:
-        with np.errstate(over="ignore", invalid="ignore"):
-            candidates = _candidates(MISTAKES[request.kind], problem, found, expected.shape)
-    outcome = check_answer(answer, expected, candidates, tolerance)
+        outcome = check_answer(answer, expected, [], tolerance)
     correct = int(outcome.correct.sum())
     return {
         "kind": request.kind,
@@ -82,10 +90,14 @@ def solve_check(request: CheckRequest, settings: Settings) -> dict[str, Any]:
                 "title": d.mistake.title,
                 "explanation": d.mistake.explanation,
                 "detail": d.detail,
-                "explains": "all" if d.explains_all else "some",
+                "explains": d.extent,
                 "cells": d.cells.tolist(),
                 "mistaken": d.value.tolist(),
                 "stage": _stage(d.mistake.stage_for(found.key)),
+                "parts": [
+                    {"id": part.id, "title": part.title, "stage": _stage(part.stage_for(found.key))}
+                    for part in _single_mistakes(d.mistake)
+                ],
             }
             for d in outcome.diagnoses
         ],
@@ -104,12 +116,17 @@ def solve_check(request: CheckRequest, settings: Settings) -> dict[str, Any]:
 
 
 def _candidates(mistakes: tuple[Mistake, ...], problem: Any, found: Located, shape: tuple[int, ...]) -> list[Candidate]:
-    """Every variant of every mistake that changes this result, in the result's nesting, that stays finite."""
+    """Every variant of every mistake that changes this result, in the result's nesting, that stays finite.
+
+    A variant whose result has another shape (a mistake made by hand can change it) is left out.
+    """
     candidates = []
     for mistake in mistakes:
         if found.key not in mistake.results:
             continue
-        for variant in mistake.compute(problem):
+        with np.errstate(over="ignore", invalid="ignore"):
+            variants = mistake.compute(problem)
+        for variant in variants:
             value = variant.results.get(found.key)
             if value is None:
                 continue
@@ -117,8 +134,55 @@ def _candidates(mistakes: tuple[Mistake, ...], problem: Any, found: Located, sha
                 value = value[found.step]
             if not np.isfinite(value).all():
                 continue  # a mistake whose numbers overflow is not what a hand computation gave
-            candidates.append(Candidate(mistake, variant.detail, np.reshape(value, shape)))
+            if _without_single_axes(value.shape) == _without_single_axes(shape):
+                candidates.append(Candidate(mistake, variant.detail, np.reshape(value, shape)))
     return candidates
+
+
+def _single_mistakes(mistake: Mistake) -> list[Mistake]:
+    """The single mistakes a combination is made of, in order; none for a single mistake."""
+    return [single for part in mistake.parts for single in (_single_mistakes(part) or [part])]
+
+
+def _reshaped_words(kind: str, problem: Any, found: Located, answer: np.ndarray, tolerance: Tolerance) -> str:
+    """Which mistake made by hand gives an answer of this shape, and whether it gives these numbers too.
+
+    Skipping the stride's zeros, leaving out the padding or not cropping it changes a result's shape
+    (:mod:`app.engine.mistakes.conv_shapes`); the kernel unrotated or the loss scaled as well does not.
+    """
+    singles, combined = RESHAPED.get(kind, ((), ()))
+    whens = {id(mistake): when for mistake, when in singles}
+    shaped = []  # (mistake, what it leaves out, whether it gives the answer's numbers), single mistakes first
+    for mistake in (*(m for m, _ in singles), *combined):
+        left_out = [whens[id(part)] for part in _single_mistakes(mistake) or [mistake] if id(part) in whens]
+        for value in _values(mistake, problem, found.key, answer.ndim):
+            if value.shape == answer.shape:
+                shaped.append((mistake, " and ".join(left_out), bool(close(answer, value, tolerance).all())))
+    if not shaped:
+        return ""
+    exact = next((entry for entry in shaped if entry[2]), None)
+    mistake, when, _ = exact if exact and not exact[0].parts else shaped[0]
+    words = f". {shape_text(answer.shape)} is the shape you get when {when}: “{mistake.title}”"
+    if exact and exact[0] is mistake:
+        return words + ", and your numbers are exactly the ones it gives"
+    if exact:
+        return words + f". Your numbers are exactly the ones these mistakes made together give: “{exact[0].title}”"
+    return words
+
+
+def _values(mistake: Mistake, problem: Any, key: str, ndim: int) -> list[np.ndarray]:
+    """What each way of making `mistake` gives for result `key`, without the leading axes the answer leaves out."""
+    values = []
+    with np.errstate(over="ignore", invalid="ignore"):
+        variants = mistake.compute(problem)
+    for variant in variants:
+        value = variant.results.get(key)
+        if value is None:
+            continue
+        while value.ndim > ndim and value.shape[0] == 1:
+            value = value[0]
+        values.append(value)
+    return values
 
 
 def _without_single_axes(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -162,7 +226,7 @@ def _body_from_link(query: list[tuple[str, str]]) -> dict[str, Any]:
     tolerance = {key: parse_value(own[name], {0}) for name, key in _TOLERANCES.items() if name in own}
     if tolerance:
         body["tolerance"] = tolerance
-    model = PROBLEMS.get(own.get("kind", ""))
+    model = PROBLEMS.get(canonical_kind(own.get("kind", "")))
     rest = [(name, text) for name, text in query if name not in own]
     body["problem"] = query_to_body(model, rest) if model else dict(rest)
     return body
@@ -177,7 +241,9 @@ add_get_twin(
     "Check a hand-computed result",
     to_body=_body_from_link,
     parameters=[
-        query_parameter("kind", "conv, pool, activation or rnn: which page's problem the other parameters are.", True),
+        query_parameter(
+            "kind", "conv (or conv2d), pool, activation or rnn: which page's problem the other parameters are.", True
+        ),
         query_parameter("result", "The result computed by hand, named as the layer's endpoint names it.", True),
         query_parameter("answer", "The hand-computed numbers.", True),
         query_parameter("tolerance_absolute", "Absolute room for rounding (default 0.005)."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, Field, PlainValidator, ValidationInfo, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, PlainValidator, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from .. import limits
@@ -22,6 +22,26 @@ PROBLEMS: dict[str, type[StrictModel]] = {
     "activation": ActivationRequest,
     "rnn": RnnRequest,
 }
+
+# A problem is named by its kind or by its endpoint, as `GET /api/v1/exercise` gives it (`endpoint`).
+KIND_ALIASES: dict[str, str] = {
+    "conv2d": "conv",
+    "/api/v1/conv2d": "conv",
+    "/api/v1/pool": "pool",
+    "/api/v1/activation": "activation",
+    "/api/v1/rnn": "rnn",
+}
+
+
+def canonical_kind(value: Any) -> Any:
+    """`conv2d` (and `/api/v1/conv2d` …) read as the kind they name; anything else is left to the kind's own check."""
+    return KIND_ALIASES.get(value, value) if isinstance(value, str) else value
+
+
+KindOrAlias = Annotated[
+    Kind,
+    BeforeValidator(canonical_kind, json_schema_input_type=Literal[(*KINDS, *KIND_ALIASES)]),  # type: ignore[valid-type]
+]
 
 S = limits.MAX_SIDE + 2 * limits.MAX_PADDING  # a padded input, or its gradient ∂L/∂P
 Answer = NumberOrArray(
@@ -73,8 +93,10 @@ class Tolerance(StrictModel):
 class CheckRequest(StrictModel):
     """A problem, which of its results the learner computed, and their numbers."""
 
-    kind: Kind = Field(
-        description="Which endpoint's body `problem` is: `conv` (/api/v1/conv2d), `pool`, `activation`, `rnn`."
+    kind: KindOrAlias = Field(
+        description="Which endpoint's body `problem` is: `conv` (/api/v1/conv2d), `pool`, `activation`, `rnn`. The "
+        "endpoint's name does as well: `conv2d`, or its path as `GET /api/v1/exercise` gives it (`/api/v1/conv2d` …); "
+        "the response names the kind."
     )
     problem: Problem = Field(description="Exactly the body of that endpoint, validated as it validates it.")
     result: str = Field(
@@ -121,21 +143,37 @@ class Stage(BaseModel):
     )
 
 
-class DiagnosisOut(BaseModel):
-    """A known mistake that reproduces wrong cells of the answer."""
+class PartOut(BaseModel):
+    """One of two mistakes made together."""
 
-    id: str = Field(description="Stable id of the mistake, e.g. `kernel_not_rotated`.")
+    id: str
+    title: str
+    stage: Stage = Field(description="The stage that shows the right way for this part.")
+
+
+class DiagnosisOut(BaseModel):
+    """A known mistake (or two made together) that reproduces wrong cells of the answer."""
+
+    id: str = Field(
+        description="Stable id of the mistake, e.g. `kernel_not_rotated`; two made together join theirs with `+`, "
+        "`kernel_not_rotated+stride_not_upsampled`."
+    )
     title: str
     explanation: str = Field(description="One sentence for the learner, citing the chapter.")
     detail: Optional[str] = Field(description="What exactly was done, for a mistake made in one of several ways.")
-    explains: Literal["all", "some"] = Field(
-        description="`all`: the answer is this mistake's result in every cell; `some`: only the `cells` listed match it."
+    explains: Literal["all", "part", "some"] = Field(
+        description="`all`: the answer is this mistake's result in every cell; `part`: every wrong cell is, and the "
+        "other cells are right, so the mistake was made in the `cells` listed only; `some`: only the `cells` listed "
+        "match it, at least half of the wrong ones."
     )
     cells: list[list[int]] = Field(
         description="The wrong cells this mistake reproduces, 0-based, nested as the result."
     )
     mistaken: Nested = Field(description="The whole result this mistake gives, nested as `expected`.")
     stage: Stage = Field(description="The stage that shows the right way.")
+    parts: list[PartOut] = Field(
+        description="For two mistakes made together, each of them with its own stage; empty for a single mistake."
+    )
 
 
 class UndetectableOut(BaseModel):
@@ -169,7 +207,8 @@ class CheckResponse(BaseModel):
     tolerance: Tolerance
     diagnoses: list[DiagnosisOut] = Field(
         description="Empty for a right answer, and when no known mistake reproduces a wrong cell. Those that explain "
-        "the whole answer come first; when one does, the merely consistent ones are left out."
+        "the whole answer come first; when one does, the others are left out. Two mistakes made together are named "
+        "only when they explain the whole answer and no single mistake does."
     )
     diagnoses_omitted: Optional[str] = Field(
         description="Why no mistake was looked for: a layer far larger than anyone computes by hand."

@@ -10,6 +10,10 @@ exactly as general as the engine (channels, stride, padding, dilation, both mode
   corner of a G↑-sized grid, with no zeros in between;
 - padding on the wrong side is the right recipe with the padding moved.
 
+Each such change is kept apart (`ALTERS`), so that two mistakes made together are the first
+one's change with the second one's own function run on it (`PAIRS`, see
+:func:`app.engine.mistakes.pairs`).
+
 Shapes are canonical (see :mod:`app.engine.conv`): input C_in × n_h × n_w, kernel
 C_out × C_in × k_h × k_w, ∂L/∂O C_out × out_h × out_w.
 """
@@ -17,13 +21,13 @@ C_out × C_in × k_h × k_w, ∂L/∂O C_out × out_h × out_w.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 from ..conv import ConvSpec, conv2d_backward, conv2d_forward, sgd_step
 from ..geometry import Sides, effective_size
-from . import Mistake, StageHint, Variant, only, rotate_180
+from . import Alter, Mistake, StageHint, Variant, only, pairs, rotate_180
 
 
 class ConvProblem(NamedTuple):
@@ -70,81 +74,96 @@ def conv_results(
     return results
 
 
-def _with_kernel(p: ConvProblem, kernel: np.ndarray, names: tuple[str, ...]) -> list[Variant]:
-    return [Variant(only(conv_results(p.input, kernel, p.bias, p.spec, p.grad_output, None), names))]
+def _recipe(p: ConvProblem) -> dict[str, np.ndarray]:
+    """Every result of the right recipe run on `p`, with its loss when it has one."""
+    results = conv_results(p.input, p.kernel, p.bias, p.spec, p.grad_output, p.learning_rate)
+    if p.loss_value is not None:
+        results["loss"] = np.array(p.loss_value)
+    return results
+
+
+def _right_recipe_on(alter: Alter, names: tuple[str, ...]) -> Callable[[ConvProblem], list[Variant]]:
+    """The mistake that `alter` describes as a changed problem: the right recipe on it, for the results it changes."""
+
+    def compute(p: ConvProblem) -> list[Variant]:
+        return [Variant(only(_recipe(changed), names), detail) for changed, detail in alter(p)]
+
+    compute.__doc__ = alter.__doc__
+    return compute
 
 
 _ROTATION_RESULTS = ("rotated_kernel", "grad_padded_input", "grad_input")
 
 
-def kernel_not_rotated(p: ConvProblem) -> list[Variant]:
+def _kernel(p: ConvProblem, kernel: np.ndarray, detail: str | None = None) -> tuple[ConvProblem, str | None]:
+    return p._replace(kernel=kernel), detail
+
+
+def unrotated_kernel(p: ConvProblem) -> list[tuple[ConvProblem, str | None]]:
     """Eq. 9.9 with the kernel as it slid forward, not F¹⁸⁰: the right recipe on a pre-rotated kernel."""
-    return _with_kernel(p, rotate_180(p.kernel), _ROTATION_RESULTS)
+    return [_kernel(p, rotate_180(p.kernel))]
 
 
-def kernel_transposed(p: ConvProblem) -> list[Variant]:
+def transposed_kernel(p: ConvProblem) -> list[tuple[ConvProblem, str | None]]:
     """Fᵀ where F¹⁸⁰ belongs; only a square (sliding) kernel can be transposed in place."""
     (k_h, k_w), (d_h, d_w) = p.kernel.shape[2:], p.spec.dilation
     if k_h != k_w or d_h != d_w:
         return []
-    return _with_kernel(p, rotate_180(np.swapaxes(p.kernel, -1, -2)), _ROTATION_RESULTS)
+    return [_kernel(p, rotate_180(np.swapaxes(p.kernel, -1, -2)))]
 
 
-def kernel_flipped_one_way(p: ConvProblem) -> list[Variant]:
+def half_flipped_kernel(p: ConvProblem) -> list[tuple[ConvProblem, str | None]]:
     """Only the rows reversed (upside down), or only the columns (mirrored), where F¹⁸⁰ reverses both."""
-    rows_only = _with_kernel(p, p.kernel[..., :, ::-1], _ROTATION_RESULTS)[0]
-    columns_only = _with_kernel(p, p.kernel[..., ::-1, :], _ROTATION_RESULTS)[0]
     return [
-        Variant(
-            rows_only.results, "You reversed the order of the rows (turned the kernel upside down) but not the columns."
+        _kernel(
+            p,
+            p.kernel[..., :, ::-1],
+            "You reversed the order of the rows (turned the kernel upside down) but not the columns.",
         ),
-        Variant(columns_only.results, "You reversed the order of the columns (mirrored the kernel) but not the rows."),
+        _kernel(
+            p, p.kernel[..., ::-1, :], "You reversed the order of the columns (mirrored the kernel) but not the rows."
+        ),
     ]
 
 
-def kernel_rotated(p: ConvProblem) -> list[Variant]:
+def flipped_forward_kernel(p: ConvProblem) -> list[tuple[ConvProblem, str | None]]:
     """The forward pass of eq. 9.4 (kernel flipped) where a CNN slides it as it is (eq. 9.5)."""
-    if p.spec.mode != "cross_correlation":
-        return []
-    return _with_kernel(p, rotate_180(p.kernel), ("output",))
+    return [_kernel(p, rotate_180(p.kernel))] if p.spec.mode == "cross_correlation" else []
 
 
-def kernel_not_flipped(p: ConvProblem) -> list[Variant]:
+def unflipped_forward_kernel(p: ConvProblem) -> list[tuple[ConvProblem, str | None]]:
     """The CNN's cross-correlation (eq. 9.5) where the problem asks for the flipped kernel of eq. 9.4."""
-    if p.spec.mode != "convolution":
-        return []
-    return _with_kernel(p, rotate_180(p.kernel), ("output",))
+    return [_kernel(p, rotate_180(p.kernel))] if p.spec.mode == "convolution" else []
 
 
-def stride_not_upsampled(p: ConvProblem) -> list[Variant]:
+def squeezed_gradient(p: ConvProblem) -> list[tuple[ConvProblem, str | None]]:
     """∂L/∂O used as G↑ without the s − 1 zeros between its cells, filled out to G↑'s size at the bottom/right.
 
     That is the stride-1 recipe, whose windows are the positions G↑ slides over.
     """
     if p.spec.stride == (1, 1):
         return []
-    stride_one = replace(p.spec, stride=(1, 1))
     p_h, p_w = _totals(p.spec)
     (k_h, k_w), (d_h, d_w) = p.kernel.shape[2:], p.spec.dilation
     n_h, n_w = p.input.shape[1:]
     c_out, out_h, out_w = p.grad_output.shape
     squeezed = np.zeros((c_out, n_h + p_h - effective_size(k_h, d_h) + 1, n_w + p_w - effective_size(k_w, d_w) + 1))
     squeezed[:, :out_h, :out_w] = p.grad_output
-    results = conv_results(p.input, p.kernel, p.bias, stride_one, squeezed, p.learning_rate)
-    names = (
-        "upsampled_grad",
-        "padded_upsampled_grad",
-        "grad_kernel",
-        "grad_padded_input",
-        "grad_input",
-        "updated_kernel",
-    )
-    return [Variant(only(results, names))]
+    return [(p._replace(spec=replace(p.spec, stride=(1, 1)), grad_output=squeezed), None)]
 
 
-def _with_padding(p: ConvProblem, padding: Sides, names: tuple[str, ...], detail: str | None = None) -> Variant:
-    moved = replace(p.spec, padding=padding)
-    return Variant(only(conv_results(p.input, p.kernel, p.bias, moved, p.grad_output, p.learning_rate), names), detail)
+_STRIDE_RESULTS = (
+    "upsampled_grad",
+    "padded_upsampled_grad",
+    "grad_kernel",
+    "grad_padded_input",
+    "grad_input",
+    "updated_kernel",
+)
+
+
+def _padded(p: ConvProblem, padding: Sides, detail: str | None = None) -> tuple[ConvProblem, str | None]:
+    return p._replace(spec=replace(p.spec, padding=padding)), detail
 
 
 def _totals(spec: ConvSpec) -> tuple[int, int]:
@@ -152,29 +171,23 @@ def _totals(spec: ConvSpec) -> tuple[int, int]:
     return top + bottom, left + right
 
 
-def padding_ignored(p: ConvProblem) -> list[Variant]:
-    """The first window placed on I₁₁ rather than P₁₁: all the padding moved to the bottom and right."""
+def padding_at_bottom_right(p: ConvProblem) -> list[tuple[ConvProblem, str | None]]:
+    """The first window placed on I₁₁ rather than P₁₁: all the padding moved to the bottom and right.
+
+    The same change is eq. 9.8 slid over I instead of P: ∂L/∂F[u,v] = Σ G↑[i,j]·I[i+u, j+v], zero past I's edge.
+    """
     if not any(p.spec.padding):
         return []
     p_h, p_w = _totals(p.spec)
-    return [_with_padding(p, (0, p_h, 0, p_w), ("padded_input", "output"))]
+    return [_padded(p, (0, p_h, 0, p_w))]
 
 
-def gradient_on_unpadded_input(p: ConvProblem) -> list[Variant]:
-    """Eq. 9.8 slid over I instead of P: ∂L/∂F[u,v] = Σ G↑[i,j]·I[i+u, j+v], zero past I's edge."""
-    if not any(p.spec.padding):
-        return []
-    p_h, p_w = _totals(p.spec)
-    return [_with_padding(p, (0, p_h, 0, p_w), ("grad_kernel", "updated_kernel"))]
-
-
-def padding_wrong_side(p: ConvProblem) -> list[Variant]:
+def padding_moved(p: ConvProblem) -> list[tuple[ConvProblem, str | None]]:
     """P built with each side's padding swapped with the opposite side's, or all of it at the top and left."""
     top, bottom, left, right = p.spec.padding
     p_h, p_w = _totals(p.spec)
-    names = ("padded_input", "output", "grad_kernel", "updated_kernel")
     tried = {p.spec.padding, (0, p_h, 0, p_w)}  # the right padding, and padding_ignored's
-    variants = []
+    changed = []
     for sides, detail in (
         (
             (bottom, top, right, left),
@@ -185,8 +198,8 @@ def padding_wrong_side(p: ConvProblem) -> list[Variant]:
     ):
         if sides not in tried:
             tried.add(sides)
-            variants.append(_with_padding(p, sides, names, detail))
-    return variants
+            changed.append(_padded(p, sides, detail))
+    return changed
 
 
 def crop_wrong_side(p: ConvProblem) -> list[Variant]:
@@ -254,26 +267,37 @@ _LOSS_SCALED = (
 )
 
 
-def _scaled_loss(p: ConvProblem, factor: float, detail: str) -> list[Variant]:
-    results = conv_results(p.input, p.kernel, p.bias, p.spec, factor * p.grad_output, p.learning_rate)
-    results["loss"] = np.array(factor * p.loss_value)
-    return [Variant(only(results, _LOSS_SCALED), detail)]
+def _scaled(p: ConvProblem, factor: float, detail: str) -> list[tuple[ConvProblem, str | None]]:
+    return [(p._replace(grad_output=factor * p.grad_output, loss_value=factor * p.loss_value), detail)]
 
 
-def sum_instead_of_mean(p: ConvProblem) -> list[Variant]:
+def loss_summed(p: ConvProblem) -> list[tuple[ConvProblem, str | None]]:
     """`mse` and `bce` average over the N cells of O; summed, the loss and every gradient are N times too large."""
     n = p.grad_output.size
     if p.loss not in ("mse", "bce"):
         return []
-    return _scaled_loss(p, float(n), f"Your numbers are {n} times the right ones: O has {n} cells.")
+    return _scaled(p, float(n), f"Your numbers are {n} times the right ones: O has {n} cells.")
 
 
-def mean_instead_of_sum(p: ConvProblem) -> list[Variant]:
+def loss_averaged(p: ConvProblem) -> list[tuple[ConvProblem, str | None]]:
     """`half_sse` sums over the cells of O; averaged, the loss and every gradient are N times too small."""
     n = p.grad_output.size
     if p.loss != "half_sse":
         return []
-    return _scaled_loss(p, 1.0 / n, f"Your numbers are the right ones divided by {n}, the cells of O.")
+    return _scaled(p, 1.0 / n, f"Your numbers are the right ones divided by {n}, the cells of O.")
+
+
+kernel_not_rotated = _right_recipe_on(unrotated_kernel, _ROTATION_RESULTS)
+kernel_transposed = _right_recipe_on(transposed_kernel, _ROTATION_RESULTS)
+kernel_flipped_one_way = _right_recipe_on(half_flipped_kernel, _ROTATION_RESULTS)
+kernel_rotated = _right_recipe_on(flipped_forward_kernel, ("output",))
+kernel_not_flipped = _right_recipe_on(unflipped_forward_kernel, ("output",))
+stride_not_upsampled = _right_recipe_on(squeezed_gradient, _STRIDE_RESULTS)
+padding_ignored = _right_recipe_on(padding_at_bottom_right, ("padded_input", "output"))
+gradient_on_unpadded_input = _right_recipe_on(padding_at_bottom_right, ("grad_kernel", "updated_kernel"))
+padding_wrong_side = _right_recipe_on(padding_moved, ("padded_input", "output", "grad_kernel", "updated_kernel"))
+sum_instead_of_mean = _right_recipe_on(loss_summed, _LOSS_SCALED)
+mean_instead_of_sum = _right_recipe_on(loss_averaged, _LOSS_SCALED)
 
 
 def _stage(stage: str, field: str) -> StageHint:
@@ -415,3 +439,30 @@ MISTAKES: tuple[Mistake[ConvProblem], ...] = (
         mean_instead_of_sum,
     ),
 )
+
+
+# The mistakes that are the right recipe on a changed problem, in the order their changes apply when two are
+# made together: ∂L/∂O scaled first (the other changes read its size), then the kernel, the stride, the padding.
+ALTERS: dict[str, Alter] = {
+    "sum_instead_of_mean": loss_summed,
+    "mean_instead_of_sum": loss_averaged,
+    "kernel_not_rotated": unrotated_kernel,
+    "kernel_transposed": transposed_kernel,
+    "kernel_flipped_one_way": half_flipped_kernel,
+    "kernel_rotated": flipped_forward_kernel,
+    "kernel_not_flipped": unflipped_forward_kernel,
+    "stride_not_upsampled": squeezed_gradient,
+    "padding_ignored": padding_at_bottom_right,
+    "padding_wrong_side": padding_moved,
+    "gradient_on_unpadded_input": padding_at_bottom_right,
+}
+
+# Different wrong answers to one step of the recipe: a learner makes one of them, not two.
+ALTERNATIVES = (
+    frozenset({"kernel_not_rotated", "kernel_transposed", "kernel_flipped_one_way"}),
+    frozenset({"kernel_rotated", "kernel_not_flipped"}),
+    frozenset({"padding_ignored", "padding_wrong_side", "gradient_on_unpadded_input"}),
+    frozenset({"sum_instead_of_mean", "mean_instead_of_sum"}),
+)
+
+PAIRS: tuple[Mistake[ConvProblem], ...] = pairs(MISTAKES, ALTERS, ALTERNATIVES)

@@ -11,7 +11,7 @@ import { explain as explainActivation, FUNCTION_NAMES } from "./activation-expla
 import { ActivationModel } from "./activation-model.js";
 import { LINK_SCHEMA as ACTIVATION_LINK } from "./activation-request.js";
 import { explain as explainConv } from "./conv-explain.js";
-import { ConvModel } from "./conv-model.js";
+import { cellKey, ConvModel } from "./conv-model.js";
 import { LINK_SCHEMA as CONV_LINK } from "./conv-request.js";
 import { explain as explainPool } from "./pool-explain.js";
 import { PoolModel } from "./pool-model.js";
@@ -25,7 +25,8 @@ import { LINK_SCHEMA as RNN_LINK } from "./rnn-request.js";
  * @typedef {import("../equation.js").SymbolSpec} SymbolSpec
  * @typedef {{symbol: SymbolSpec, words: string}} Named a symbol and what it is in words
  * @typedef {Named & {field: string, value: any}} Given one array of the problem
- * @typedef {{title: Named|string, cite: string, equations: Token[][][]}} KeyPart equations under one heading
+ * @typedef {{title: Named|string, cite: string, equations: Token[][][], more?: number}} KeyPart equations under one
+ *   heading; `more` cells of the result are not written out (they follow the same pattern)
  * @typedef {string | Token[] | {lines: Token[][]}} TaskPart words, math in the text, or equations set apart
  *
  * @typedef {object} Kind
@@ -37,7 +38,15 @@ import { LINK_SCHEMA as RNN_LINK } from "./rnn-request.js";
  * @property {(problem: Record<string, any>) => TaskPart[]} task
  * @property {(field: string) => Named} result what a result to compute is called
  * @property {(problem: Record<string, any>, data: any, asks: string[]) => KeyPart[]} key
+ * @property {(exercise: {problem: Record<string, any>, answers: Record<string, any>}) => number} numbers
+ *   how many numbers the exercise has a learner work out, the measure of a printed sheet's size
  */
+
+/** @param {any} value @returns {number} the numbers in a nested array */
+const cellCount = (value) => (Array.isArray(value) ? value.reduce((sum, item) => sum + cellCount(item), 0) : 1);
+
+/** The numbers of an exercise's answers. @param {{answers: Record<string, any>}} exercise */
+const answerCells = ({ answers }) => Object.values(answers).reduce((sum, answer) => sum + cellCount(answer), 0);
 
 /** @param {string} name @param {boolean} [grad] @returns {SymbolSpec} */
 const symbol = (name, grad = false) => ({ name, grad });
@@ -84,6 +93,78 @@ function wrapLines(lines, perLine) {
   });
 }
 
+/** Cells whose equations the key writes out per result, and the symbols and numbers they may hold together. */
+const SHOWN_CELLS = 4;
+const SHOWN_TOKENS = 320;
+/** Products past which a sum is written across the page rather than down a column. */
+const LONG_SUM = 12;
+
+/**
+ * What an equation looks like apart from its numbers: how many terms, which of them are 0 (a
+ * cell no window reaches, a gradient the maximum did not take), and — with `signs` — which
+ * numbers are negative (ReLU's branch).
+ * @param {Token[][]} lines
+ * @param {boolean} signs
+ */
+function pattern(lines, signs) {
+  const shape = (/** @type {Token} */ token) => {
+    if (typeof token === "string") return token;
+    if ("num" in token) return token.num === 0 ? "0" : signs && token.num < 0 ? "−n" : "n";
+    if ("frac" in token) return `(${token.frac.map((row) => row.map(shape).join(" ")).join("/")})`;
+    return "sym" in token ? "s" : token.text;
+  };
+  return lines.map((line) => line.map(shape).join(" ")).join("\n");
+}
+
+/**
+ * A few cells whose equations show every case of a result: the first, the first of each other
+ * case (a window reaching into the padding, a cell the stride's inserted zeros leave fewer
+ * products, a gradient that goes nowhere), the last, then — without `cases` — other signs; as
+ * many as `SHOWN_CELLS` and `SHOWN_TOKENS` allow (one long sum may be all), in reading order.
+ * @param {Token[][][]} equations one per cell, in row-major order
+ * @param {string[]} [cases] what sets each cell's equation apart; by default its pattern
+ * @returns {number[]} the positions of the chosen cells
+ */
+function representativeCells(equations, cases) {
+  const order = [0];
+  const pick = (/** @type {(k: number) => string} */ caseOf) => {
+    const seen = new Set(order.map(caseOf));
+    for (let k = 1; k < equations.length; k += 1) {
+      if (!seen.has(caseOf(k)) && !order.includes(k)) order.push(k);
+      seen.add(caseOf(k));
+    }
+  };
+  pick(cases ? (k) => cases[k] : (k) => pattern(equations[k], false));
+  if (!order.includes(equations.length - 1)) order.push(equations.length - 1);
+  if (!cases) pick((k) => pattern(equations[k], true));
+  const chosen = [];
+  let tokens = 0;
+  for (const k of order) {
+    const size = equations[k].reduce((sum, line) => sum + line.length, 0);
+    if (chosen.length && (chosen.length === SHOWN_CELLS || tokens + size > SHOWN_TOKENS)) break;
+    chosen.push(k);
+    tokens += size;
+  }
+  return chosen.sort((a, b) => a - b);
+}
+
+/**
+ * What sets a convolution cell's sum apart: how many products it has (fewer at a border, or where
+ * the stride's inserted zeros fall), and how many of them take a cell of the padding.
+ * @param {ConvModel} model
+ * @param {string} field
+ * @param {number[]} index
+ */
+function convCase(model, field, index) {
+  const cell = model.terms.get(cellKey(field, index));
+  if (!cell) return "";
+  const [top, , left] = model.padding;
+  const [rows, cols] = [model.paddedSize[0] - model.padding[1], model.paddedSize[1] - model.padding[3]];
+  const inPadding = (/** @type {{field: string, index: number[]}} */ o) =>
+    o.field === "padded_input" && (o.index.at(-2) < top || o.index.at(-2) >= rows || o.index.at(-1) < left || o.index.at(-1) >= cols);
+  return `${cell.terms.length}/${cell.terms.filter((t) => inPadding(t.left) || inPadding(t.right)).length}`;
+}
+
 const CONV_RESULTS = {
   output: { symbol: symbol("O"), words: "output", cite: "eq. 9.5" },
   grad_kernel: { symbol: symbol("F", true), words: "kernel gradient", cite: "eq. 9.8" },
@@ -104,6 +185,18 @@ const ACTIVATION_RESULTS = {
 
 /** @param {{symbol: SymbolSpec, words: string, cite: string}} result @param {Token[][][]} equations @returns {KeyPart} */
 const part = ({ symbol: sym, words, cite }, equations) => ({ title: { symbol: sym, words }, cite, equations });
+
+/**
+ * The key's part for one result: the equations of its representative cells, and how many are left out.
+ * @param {{symbol: SymbolSpec, words: string, cite: string}} result
+ * @param {Token[][][]} equations every cell's, in row-major order
+ * @param {string[]} [cases] what sets each cell apart (see `representativeCells`)
+ * @returns {KeyPart}
+ */
+function bounded(result, equations, cases) {
+  const shown = representativeCells(equations, cases);
+  return { ...part(result, shown.map((k) => equations[k])), more: equations.length - shown.length };
+}
 
 /** @type {Record<string, Kind>} */
 export const KINDS = {
@@ -127,18 +220,22 @@ export const KINDS = {
       ];
     },
     result: (field) => CONV_RESULTS[field],
+    numbers: answerCells,
     key: (problem, data, asks) => {
       const model = new ConvModel(problem, data);
-      return asks.map((field) =>
-        part(
+      return asks.map((field) => {
+        const cells = indicesOf(model.arrays[field]);
+        return bounded(
           CONV_RESULTS[field],
-          indicesOf(model.arrays[field]).map((index) => {
-            const { lines } = explainConv(model, field, index, { limit: Infinity });
-            // Three products fill a printed column; ∂L/∂b adds plain numbers.
-            return wrapLines(lines, field === "grad_bias" ? 6 : 3);
+          cells.map((index) => {
+            const { lines, count } = explainConv(model, field, index, { limit: Infinity });
+            // Three products fill a printed column; a long sum takes the page's width, six to a line,
+            // rather than a column's length; ∂L/∂b adds plain numbers.
+            return wrapLines(lines, field === "grad_bias" || count > LONG_SUM ? 6 : 3);
           }),
-        ),
-      );
+          cells.map((index) => convCase(model, field, index)),
+        );
+      });
     },
   },
 
@@ -163,6 +260,7 @@ export const KINDS = {
       ];
     },
     result: (field) => POOL_RESULTS[field],
+    numbers: answerCells,
     key: (problem, data, asks) => {
       const model = new PoolModel(problem, data);
       const [top, , left] = model.padding;
@@ -171,7 +269,7 @@ export const KINDS = {
         grad_input: indicesOf(model.arrays.input).map(([c, r, k]) => [c, r + top, k + left]),
       };
       return asks.map((field) =>
-        part(POOL_RESULTS[field], cells[field].map((index) => wrapLines(explainPool(model, field, index, 0).lines, 6))),
+        bounded(POOL_RESULTS[field], cells[field].map((index) => wrapLines(explainPool(model, field, index, 0).lines, 6))),
       );
     },
   },
@@ -205,10 +303,11 @@ export const KINDS = {
       ];
     },
     result: (field) => ACTIVATION_RESULTS[field],
+    numbers: answerCells,
     key: (problem, data, asks) => {
       const model = new ActivationModel(problem, data, { other: null, curve: null });
       return asks.map((field) =>
-        part(ACTIVATION_RESULTS[field], model.indices.map((index) => explainActivation(model, field, index).lines)),
+        bounded(ACTIVATION_RESULTS[field], model.indices.map((index) => explainActivation(model, field, index).lines)),
       );
     },
   },
@@ -247,11 +346,18 @@ export const KINDS = {
       if (step) return { symbol: { name: "h", sup: String(Number(step[1]) + 1), grad: true }, words: `step ${Number(step[1]) + 1}` };
       return { symbol: symbol(field.slice(-1), true), words: "weight gradient" };
     },
+    // The task runs the forward pass and the walk back too; each step: aᵗ, hᵗ, ỹᵗ, Lᵗ, ∂L/∂ỹᵗ, the two
+    // terms of ∂L/∂hᵗ and ∂L/∂aᵗ.
+    numbers: (exercise) => {
+      const { x, W, V } = exercise.problem;
+      const [steps, hidden, outputs] = [x.length, W.length, V.length];
+      return answerCells(exercise) + steps * (5 * hidden + 2 * outputs + 1);
+    },
     key: (problem, data) => {
       const model = new RnnModel({ ...problem, b: problem.b ?? data.h0.map(() => 0) }, data);
       const steps = model.steps.map((_, s) => s);
       const gradients = ["U", "W", "V"].map((name) =>
-        part(
+        bounded(
           { symbol: symbol(name, true), words: "weight gradient", cite: `∂L/∂${name} = Σₜ, one term per step` },
           indicesOf(model.array(`grad_${name}`)).map((index) => explainRnn(model, `grad_${name}`, index).lines),
         ),

@@ -1,7 +1,8 @@
 /**
  * The worksheet drawn from its exercises: each exercise with its numbers as matrices, what to
- * compute and a blank grid for each result; then the answer key with the results and, under
- * each, the equations that give every number. Only this module touches the sheet's DOM.
+ * compute and a blank grid for each result; then the answer key with the results in full and,
+ * under each, the equations of a few cells that show every case. Only this module touches the
+ * sheet's DOM.
  */
 
 import { element, paragraph, span } from "../dom.js";
@@ -160,6 +161,10 @@ function keySection({ number, kind, exercise, layer }) {
       element("h4", "", ...title, " ", span("cite", part.cite)),
       element("div", "key-equations", ...part.equations.map((lines) => equationBlock(lines, "equation key-equation"))),
     );
+    if (part.more) {
+      const cells = part.more === 1 ? "cell follows" : `${part.more} cells follow`;
+      section.append(paragraph("key-more", `The other ${cells} the same pattern; every number is in the answers above.`));
+    }
   }
   return section;
 }
@@ -177,6 +182,28 @@ function widenLongEquations(keys) {
   const em = parseFloat(getComputedStyle(maths[0]).fontSize);
   const wide = maths.filter((math) => math.scrollWidth / em > COLUMN_EM);
   for (const math of wide) /** @type {HTMLElement} */ (math.parentElement).classList.add("is-wide");
+}
+
+/** The height a printed page holds, in CSS pixels: worksheet.css's `@page a4` and `@page letter` less their margins. */
+const PRINTED_HEIGHT = { a4: ((297 - 14 - 16) / 25.4) * 96, letter: (11 - 0.55 - 0.65) * 96 };
+
+/**
+ * Mark the exercises a printed page cannot hold whole, so that they break between their parts
+ * rather than leave a page empty; exercise 1 shares its page with the sheet's heading. Called with
+ * the print layout in force, whose heights are the printed ones.
+ * @param {HTMLElement} exercises
+ * @param {string} paper `a4` or `letter`
+ */
+export function fitToPages(exercises, paper) {
+  const page = PRINTED_HEIGHT[paper === "letter" ? "letter" : "a4"];
+  const sections = /** @type {HTMLElement[]} */ ([...exercises.querySelectorAll(".exercise")]);
+  for (const section of sections) section.classList.remove("is-tall");
+  const sheet = /** @type {HTMLElement} */ (exercises.closest(".sheet"));
+  const heading = sections.length ? sections[0].getBoundingClientRect().top - sheet.getBoundingClientRect().top : 0;
+  sections.forEach((section, k) => {
+    const room = k === 0 ? page - heading : page;
+    section.classList.toggle("is-tall", section.getBoundingClientRect().height > room);
+  });
 }
 
 /**

@@ -7,9 +7,10 @@
  */
 
 import { getJson, messageBesideField, postJson } from "../api.js";
-import { choiceCodec, integerCodec, readQuery, safeDecode, setUpCopyLink, toQuery, writeQuery } from "../state.js";
+import { paragraph } from "../dom.js";
+import { choiceCodec, integerCodec, rawQuery, readQuery, safeDecode, setUpCopyLink, toQuery, writeQuery } from "../state.js";
 import { KINDS } from "./worksheet-kinds.js";
-import { renderSheet } from "./worksheet-sheet.js";
+import { fitToPages, renderSheet } from "./worksheet-sheet.js";
 
 /** @typedef {import("../state.js").Codec} Codec */
 
@@ -181,13 +182,18 @@ async function generate(state) {
       sheet.dataset.state = "error";
       return;
     }
+    removeNote("count", "size");
+    const drawnSets = sets.map((set) => set.data.exercises);
+    const fitting = fittingCount(state.kinds, drawnSets, state.count);
+    if (fitting < state.count) keepTo(fitting, state.kinds, drawnSets);
+    const kept = sets.map((set) => ({ ...set.data, exercises: set.data.exercises.slice(0, fitting) }));
     let number = 0;
-    const drawn = sets.flatMap((set, k) => set.data.exercises.map((exercise) => ({ number: (number += 1), kind: state.kinds[k], exercise })));
+    const drawn = kept.flatMap((set, k) => set.exercises.map((exercise) => ({ number: (number += 1), kind: state.kinds[k], exercise })));
     const layers = await Promise.all(
       drawn.map(({ kind, exercise }) => postJson(exercise.endpoint, KINDS[kind].request(exercise.problem), { signal })),
     );
     renderSheet(places, drawn.map((entry, k) => ({ ...entry, layer: layers[k] })));
-    describe(state, sets.map((set) => set.data));
+    describe(state, kept);
     sheetStatus.textContent = "";
     sheet.dataset.state = "ready";
   } catch (error) {
@@ -195,6 +201,50 @@ async function generate(state) {
   } finally {
     if (pending === controller) sheet.setAttribute("aria-busy", "false");
   }
+}
+
+/**
+ * What one printed sheet holds: exercises in all, and numbers for a learner to work out. The
+ * largest sheet the form allows then prints on about 40 A4 or Letter pages, key included; a sheet
+ * asking for more keeps fewer exercises per layer.
+ */
+const SHEET_EXERCISES = 24;
+const SHEET_NUMBERS = 1000;
+
+/**
+ * How many exercises per layer a printed sheet holds, of the `count` drawn for each: at least one.
+ * @param {string[]} kinds
+ * @param {any[][]} sets each layer's exercises, in order
+ * @param {number} count
+ */
+function fittingCount(kinds, sets, count) {
+  let numbers = 0;
+  for (let n = 1; n <= count; n += 1) {
+    numbers += sets.reduce((sum, exercises, k) => sum + (exercises[n - 1] ? KINDS[kinds[k]].numbers(exercises[n - 1]) : 0), 0);
+    if (n * sets.length > SHEET_EXERCISES || numbers > SHEET_NUMBERS) return Math.max(1, n - 1);
+  }
+  return count;
+}
+
+/**
+ * Draw `fitting` exercises per layer instead of the count asked for: the field and the link say
+ * so, and the note beside the field says why.
+ * @param {number} fitting
+ * @param {string[]} kinds
+ * @param {any[][]} sets each layer's exercises as drawn
+ */
+function keepTo(fitting, kinds, sets) {
+  const asked = state.count;
+  const total = asked * sets.length;
+  const numbers = sets.reduce((sum, exercises, k) => sum + exercises.reduce((s, exercise) => s + KINDS[kinds[k]].numbers(exercise), 0), 0);
+  const why =
+    numbers <= SHEET_NUMBERS
+      ? `${total} exercises; a printed sheet holds ${SHEET_EXERCISES}`
+      : `${numbers.toLocaleString("en")} numbers to work out; a printed sheet holds ${SHEET_NUMBERS.toLocaleString("en")}`;
+  state.count = fitting;
+  field("count").value = String(fitting);
+  writeQuery(SCHEMA, state);
+  noteBeside("count", "size", `${asked} per layer would be ${why}, so the sheet has ${fitting} per layer.`);
 }
 
 const RANGE_WORDS = { input: "input", window: "window", stride: "stride", padding: "padding", channels: "channels", kernels: "kernels", steps: "steps", hidden: "hidden units" };
@@ -277,9 +327,80 @@ form.addEventListener("submit", (event) => {
   update();
 });
 /** @type {HTMLElement} */ (document.getElementById("print-sheet")).addEventListener("click", () => window.print());
+// Printing lays the sheet out for paper first: the exercises are measured then, at their printed size.
+matchMedia("print").addEventListener("change", (event) => {
+  if (event.matches) fitToPages(places.exercises, state.paper);
+});
 setUpCopyLink(() => writeQuery(SCHEMA, state));
 
+/** The longest piece of a link quoted back in a note. */
+const QUOTED_CHARACTERS = 24;
+
+/**
+ * The number fields of a link the sheet cannot use as written: a whole number past a bound is
+ * taken at that bound, anything else leaves the field to its default; each gets a note saying so.
+ * @param {string} search
+ * @returns {{values: Record<string, number>, notes: Record<string, string>}}
+ */
+function linkCorrections(search) {
+  const raw = rawQuery(search);
+  /** @type {Record<string, number>} */
+  const values = {};
+  /** @type {Record<string, string>} */
+  const notes = {};
+  for (const name of Object.keys(SCHEMA)) {
+    const input = field(name);
+    if (!raw.has(name) || !(input instanceof HTMLInputElement) || input.type !== "number") continue;
+    if (SCHEMA[name].decode(raw.get(name)) !== null) continue;
+    const text = safeDecode(/** @type {string} */ (raw.get(name))).trim();
+    const quoted = text.length > QUOTED_CHARACTERS ? `${text.slice(0, QUOTED_CHARACTERS)}…` : text;
+    const [low, high] = [Number(input.min), Number(input.max)];
+    if (/^\d+$/.test(text) && name !== "seed") {
+      values[name] = Number(text) > high ? high : low;
+      notes[name] = `The link asked for ${quoted}; the ${Number(text) > high ? `most is ${high}` : `fewest is ${low}`}.`;
+    } else {
+      const instead = name === "seed" ? "a new seed" : input.defaultValue ? `the default, ${input.defaultValue}` : "the difficulty's own";
+      notes[name] = `The link's “${quoted}” is not a whole number from ${low} to ${high}; the sheet uses ${instead}.`;
+    }
+  }
+  return { values, notes };
+}
+
+/**
+ * Say beside a field what became of the value asked for — `link`: the value in the link the page
+ * was opened with; `size`: a count too large to print — until the field is changed.
+ * @param {string} name
+ * @param {"link"|"size"} about
+ * @param {string} message
+ */
+function noteBeside(name, about, message) {
+  const input = /** @type {HTMLInputElement} */ (field(name));
+  const note = paragraph("field-note", message);
+  note.id = `${name}-${about}-note`;
+  document.getElementById(note.id)?.remove();
+  /** @type {HTMLElement} */ (input.closest(".range, .field")).append(note);
+  const described = (input.getAttribute("aria-describedby") ?? "").split(" ").filter((id) => id && id !== note.id);
+  input.setAttribute("aria-describedby", [...described, note.id].join(" "));
+  input.addEventListener("input", () => removeNote(name, about), { once: true });
+}
+
+/**
+ * Take a note away from beside its field.
+ * @param {string} name
+ * @param {"link"|"size"} about
+ */
+function removeNote(name, about) {
+  const id = `${name}-${about}-note`;
+  document.getElementById(id)?.remove();
+  const input = field(name);
+  const described = (input.getAttribute("aria-describedby") ?? "").split(" ").filter((other) => other && other !== id);
+  if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+  else input.removeAttribute("aria-describedby");
+}
+
 const opened = readQuery(SCHEMA, location.search);
+const corrected = linkCorrections(location.search);
 const presetKinds = kindBoxes().filter((box) => box.defaultChecked).map((box) => box.value);
-writeForm({ ...opened, kinds: opened.kinds ?? presetKinds, seed: opened.seed ?? newSeed() });
+writeForm({ ...opened, ...corrected.values, kinds: opened.kinds ?? presetKinds, seed: opened.seed ?? newSeed() });
+for (const [name, message] of Object.entries(corrected.notes)) noteBeside(name, "link", message);
 update();
