@@ -28,15 +28,14 @@ router = APIRouter(prefix="/api/v1", tags=["convolution"])
     responses=ERROR_RESPONSES,
     summary="Convolution layer: forward, backward and every intermediate",
 )
-async def conv2d(request: Conv2dRequest, settings: Settings = Depends(settings_dependency)) -> JSONBytes:
+def conv2d(request: Conv2dRequest, settings: Settings = Depends(settings_dependency)) -> JSONBytes:
     """Computes O = I ⋆ F + b (eq. 9.5), then ∂L/∂F (eq. 9.8) and ∂L/∂I (eq. 9.9) the way the
     chapter does: stride-upsample ∂L/∂O, slide it over the padded input, rotate the kernel by
     180°, take the full convolution, crop the padding.
 
-    The work is bounded by the size limits (milliseconds at the largest), so it runs on the event
-    loop rather than paying for a thread hand-off on every small request."""
+    A plain function, so FastAPI runs it in its thread pool: a large layer with its terms takes a
+    good part of a second, and on the event loop it would hold up every other request, /healthz too."""
     return JSONBytes(solve_conv2d(request, settings))
-
 
 
 def solve_conv2d(request: Conv2dRequest, settings: Settings) -> dict[str, Any]:
