@@ -159,8 +159,10 @@ def _terms(
         "output": kernel_plain,
     }
 
+    omitted = None
     if request.terms_at is not None:
-        cells = [(sel.result, _canonical_index(sel, i, results[sel.result], plain[sel.result])) for i, sel in enumerate(request.terms_at)]
+        asked = [(sel.result, _canonical_index(sel, i, results[sel.result], plain[sel.result])) for i, sel in enumerate(request.terms_at)]
+        cells, omitted = _within_cap(asked, cache, settings.max_terms)
     else:
         count = term_expansions.term_count(cache)
         if request.terms == "none":
@@ -187,7 +189,29 @@ def _terms(
             ],
         }
         for name, idx in cells
-    ], None
+    ], omitted
+
+
+def _within_cap(
+    asked: list[tuple[str, tuple[int, ...]]], cache: ConvCache, limit: int
+) -> tuple[list[tuple[str, tuple[int, ...]]], str | None]:
+    """The cells asked for, in order, as long as their products together stay within `limit`.
+
+    A kernel gradient cell of a large padded layer lists thousands of products, and 64 of them
+    would make an answer of tens of megabytes; the cells past the cap are left out, and the
+    answer says so, for the client to ask for them in another request. One cell always fits.
+    """
+    total = 0
+    for position, (name, idx) in enumerate(asked):
+        count = term_expansions.cell_term_count(cache, name, idx)
+        if total + count > limit and position > 0:
+            return asked[:position], (
+                f"terms_at: the first {position} of the {len(asked)} cells asked for are sent ({total} products); "
+                f"with terms_at[{position}] the answer would pass the {limit} products one answer carries, "
+                "so ask for the rest in another request"
+            )
+        total += count
+    return asked, None
 
 
 def _canonical_index(selection: TermSelection, position: int, result: np.ndarray, plain: bool) -> tuple[int, ...]:
