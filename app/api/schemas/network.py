@@ -152,7 +152,8 @@ class NetworkRequest(StrictModel):
     steps: Steps = Field(
         default=1,
         description=f"Training steps, 1 to {limits.MAX_TRAINING_STEPS}; also at most {limits.MAX_NETWORK_WORK:.0e} "
-        "multiply-adds in all.",
+        "units of work in all (one unit is about one multiply-add of a convolution; pooling, activations and "
+        "dense layers count what each of their elements costs, and every layer a fixed overhead).",
     )
 
     model_config = {"json_schema_extra": {"examples": [TINY_CNN]}}
