@@ -2,8 +2,9 @@
 
 ``GET /api/v1/conv2d?input=1,2;3,4&kernel=1`` answers exactly what the POST with
 ``{"input": [[1,2],[3,4]], "kernel": [[1]]}`` answers. A result is a pure function of its
-inputs (and of the app's version), so the answer carries a strong ``ETag`` and may be cached
-by browsers and CDNs; ``If-None-Match`` with that tag gets ``304`` without recomputing.
+inputs (and of the app's code), so the answer carries a strong ``ETag`` and may be cached
+by browsers and CDNs; ``If-None-Match`` with that tag gets ``304`` without recomputing
+(see :mod:`app.api.caching`).
 
 The query format is the pages' (static/js/state.js): a matrix is written with rows separated
 by ``;`` and cells by ``,``, channels by ``|``, kernels by ``/``; ``[a, b]`` is ``a,b``; any
@@ -14,8 +15,6 @@ and each object's fields by their path, ``layers[0].kernel=1,0;0,1``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from typing import Any, Callable
 
@@ -24,7 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
-from .. import __version__
+from .caching import cacheable_answer
 from .responses import JSONBytes
 from .schemas.common import ERROR_RESPONSES
 
@@ -32,7 +31,6 @@ from .schemas.common import ERROR_RESPONSES
 _SEPARATORS = ("/", "|", ";", ",")
 # Parameters the pages keep in their links that are about the view, not the computation.
 VIEW_PARAMETERS = frozenset({"step", "hide"})
-CACHE_CONTROL = "public, max-age=604800, immutable"
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _ITEM_FIELD = re.compile(r"(\w+)\[(\d+)\]\.(\w+)")
 
@@ -113,17 +111,6 @@ def query_to_body(model: type[BaseModel], query: list[tuple[str, str]]) -> dict[
     return body
 
 
-def _etag(path: str, body: dict[str, Any]) -> str:
-    canonical = json.dumps([__version__, path, body], sort_keys=True, separators=(",", ":"))
-    return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
-
-
-def _matches(header: str | None, etag: str) -> bool:
-    if not header:
-        return False
-    return header.strip() == "*" or etag in (tag.strip().removeprefix("W/") for tag in header.split(","))
-
-
 def query_parameter(name: str, description: str, required: bool = False) -> dict[str, Any]:
     """One documented query parameter, a string in the share-link format."""
     return {
@@ -164,11 +151,7 @@ def add_get_twin(
             validated = model.model_validate(body)
         except ValidationError as error:
             raise RequestValidationError(error.errors()) from None
-        etag = _etag(router.prefix + path, body)
-        headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
-        if _matches(request.headers.get("if-none-match"), etag):
-            return Response(status_code=304, headers=headers)
-        return JSONBytes(solve(validated), headers=headers)
+        return cacheable_answer(request, router.prefix + path, body, lambda: solve(validated))
 
     router.add_api_route(
         path,
