@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.api import caching
+from app.api.static_files import IMMUTABLE
 
 EXERCISE = "/api/v1/exercise?kind=conv&seed=42&difficulty=medium"
 # Large enough to be compressed (the gzip middleware leaves answers under 1 KiB alone).
@@ -47,3 +50,26 @@ def test_gzip_and_identity_answers_have_different_strong_tags(client, path) -> N
         assert revalidated.headers["etag"] == tag, "a 304 names the representation the client holds"
     stale = client.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": '"0000"'})
     assert stale.status_code == 200 and stale.headers["etag"] == gzip_tag
+
+
+def test_docs_assets_are_versioned_and_cached_for_a_year(client) -> None:
+    page = client.get("/docs").text
+    bundles = re.findall(r'"(/docs-assets/[0-9a-f]{12}/swagger-ui-bundle\.js)"', page)
+    assert bundles, "the docs page should load Swagger UI from a versioned path"
+    versioned = client.get(bundles[0])
+    assert versioned.status_code == 200 and versioned.headers["cache-control"] == IMMUTABLE
+    plain = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert plain.status_code == 200 and plain.headers["cache-control"] == "no-cache"
+    again = client.get("/docs-assets/swagger-ui-bundle.js", headers={"If-None-Match": plain.headers["etag"]})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("prefix", ["/static", "/docs-assets"])
+def test_another_versions_files_are_served_but_not_kept(client, prefix) -> None:
+    """A page of the version before or after a rolling update asks this replica for its files."""
+    name = "js/state.js" if prefix == "/static" else "swagger-ui.css"
+    other = client.get(f"{prefix}/0123456789ab/{name}")
+    assert other.status_code == 200, f"{prefix}: {other.status_code}"
+    assert other.content == client.get(f"{prefix}/{name}").content
+    assert other.headers["cache-control"] == "no-cache", other.headers["cache-control"]
+    assert client.get(f"{prefix}/0123456789ab/no-such-file.js").status_code == 404
