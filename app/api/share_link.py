@@ -111,13 +111,33 @@ def query_to_body(model: type[BaseModel], query: list[tuple[str, str]]) -> dict[
     return body
 
 
-def query_parameter(name: str, description: str, required: bool = False) -> dict[str, Any]:
-    """One documented query parameter, a string in the share-link format."""
+def write_value(value: Any) -> str:
+    """The share-link text of a JSON value, as the pages write it: the inverse of :func:`parse_value`.
+
+    A list of tagged objects (a network's layers) is written as its tags."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return ",".join(item["type"] for item in value)
+    if isinstance(value, list):
+        depth, inner = 1, value[0] if value else None
+        while isinstance(inner, list):
+            depth, inner = depth + 1, inner[0] if inner else None
+        return _SEPARATORS[len(_SEPARATORS) - depth].join(write_value(item) for item in value)
+    return str(value)
+
+
+def query_parameter(name: str, description: str, required: bool = False, example: Any = None) -> dict[str, Any]:
+    """One documented query parameter, a string in the share-link format, with the example's value if given.
+
+    The examples of one endpoint's parameters come from one worked example, so together they make a
+    request the endpoint answers (what /docs' "Try it out" and schema-driven tests start from)."""
+    schema: dict[str, Any] = {"type": "string"}
+    if example is not None:
+        schema["examples"] = [write_value(example)]
     return {
         "name": name,
         "in": "query",
         "required": required,
-        "schema": {"type": "string"},
+        "schema": schema,
         "description": description + " Written in the share-link format.",
     }
 
@@ -129,17 +149,20 @@ def add_get_twin(
     solve: Callable[[Any], dict[str, Any]],
     response_model: type[BaseModel],
     summary: str,
+    example: dict[str, Any] | None = None,
     to_body: Callable[[list[tuple[str, str]]], dict[str, Any]] | None = None,
     parameters: list[dict[str, Any]] | None = None,
 ) -> None:
     """Register ``GET path`` answering what ``POST path`` answers, from the share-link query.
 
-    `to_body` turns the query into the POST body when the model's own fields are not what the
-    link spells out one by one; `parameters` then documents the query instead.
+    `example` is a POST body whose fields document the parameters' examples. `to_body` turns the
+    query into the POST body when the model's own fields are not what the link spells out one by
+    one; `parameters` then documents the query instead.
     """
     if parameters is None:
+        example = example or {}
         parameters = [
-            query_parameter(name, field.description or "", field.is_required())
+            query_parameter(name, field.description or "", field.is_required(), example.get(name))
             for name, field in model.model_fields.items()
             if name != "terms_at"
         ]

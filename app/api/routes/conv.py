@@ -16,7 +16,7 @@ from ...settings import Settings, get_settings, settings_dependency
 from ..share_link import add_get_twin
 from ..responses import JSONBytes, all_finite, axis_report, nested, nested_index
 from ..schemas.common import ERROR_RESPONSES
-from ..schemas.conv import Conv2dRequest, Conv2dResponse, TermSelection
+from ..schemas.conv import FIG_9_4, Conv2dRequest, Conv2dResponse, TermSelection
 
 router = APIRouter(prefix="/api/v1", tags=["convolution"])
 
@@ -227,4 +227,12 @@ def _canonical_index(selection: TermSelection, position: int, result: np.ndarray
     return (0,) * (result.ndim - rank) + index
 
 
-add_get_twin(router, "/conv2d", Conv2dRequest, lambda request: solve_conv2d(request, get_settings()), Conv2dResponse, "Convolution layer")
+add_get_twin(
+    router,
+    "/conv2d",
+    Conv2dRequest,
+    lambda request: solve_conv2d(request, get_settings()),
+    Conv2dResponse,
+    "Convolution layer",
+    example=FIG_9_4,
+)

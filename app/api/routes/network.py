@@ -183,4 +183,12 @@ def _param_out(layer: Any, name: str, value: np.ndarray) -> Any:
     return value.tolist()
 
 
-add_get_twin(router, "/network", schema.NetworkRequest, solve_network, schema.NetworkResponse, "A network of layers")
+add_get_twin(
+    router,
+    "/network",
+    schema.NetworkRequest,
+    solve_network,
+    schema.NetworkResponse,
+    "A network of layers",
+    example=schema.PLAIN_CHAIN,
+)

@@ -132,6 +132,11 @@ TINY_CNN = {
 }
 
 
+# A chain whose layers take no parameters, so that its share link is the request's fields alone: the
+# example of GET /api/v1/network's parameters (a layer's own fields go in as `layers[i].kernel=…`).
+PLAIN_CHAIN = {"input": [[1, -2], [3, 4]], "layers": [{"type": "relu"}, {"type": "flatten"}], "target": [0, 0, 1, 1]}
+
+
 class NetworkRequest(StrictModel):
     """A chain of layers (Fig. 9.2), a target, and how to train it."""
 
