@@ -18,6 +18,7 @@ from typing import Iterator, NamedTuple
 import numpy as np
 import pytest
 
+from app.gallery import share_query
 from app.http_protocol import MAX_URL_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,6 +92,24 @@ def test_share_links_of_hundreds_of_kilobytes_reach_the_app(server: Server) -> N
     assert np.shape(json.loads(body)["grad_input"]) == (7, 64, 64)
     status, _, body = fetch(f"{server.url}/api/v1/conv2d?{query.partition('&')[0]}")
     assert status == 422 and json.loads(body)["detail"][0]["field"] == "kernel"
+
+
+def test_the_longest_layer_link_the_network_page_writes_opens(server: Server) -> None:
+    """An activation layer of an 8×64×64 network, its input and gradient at full precision: over a
+    megabyte of link (the cap on a network's first-step record keeps every layer's link near this)."""
+    rng = np.random.default_rng(0)
+    layer = {
+        "input": (rng.normal(size=(8, 64, 64)) * 1e-3).tolist(),
+        "function": "tanh",
+        "grad_output": (rng.normal(size=(8, 64, 64)) * 1e-7).tolist(),
+    }
+    query = share_query(layer, ("input", "function", "grad_output"))
+    assert 1_000_000 < len(query) < MAX_URL_BYTES, len(query)
+    status, headers, _ = fetch(f"{server.url}/activation?{query}")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    status, _, body = fetch(f"{server.url}/api/v1/activation?{query}")
+    assert status == 200, body[:300]
+    assert json.loads(body)["output"][7][63][63] == pytest.approx(np.tanh(layer["input"][7][63][63]))
 
 
 def test_a_url_past_the_limit_gets_a_json_414(server: Server) -> None:
