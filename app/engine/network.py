@@ -173,9 +173,9 @@ def check_chain(layers: list[Layer], input_shape: Shape) -> list[Shape]:
 
 
 # The cost of one training step in work units, one unit being about one multiply-add of a convolution
-# (0.2 to 0.35 ns on one core, measured by bench/bounds.py). The other layers do far less arithmetic
-# per element but pay for memory and NumPy calls: each weight is what one element, window cell or
-# weight costs there, measured, over the cost of a convolution's multiply-add.
+# (0.1 to 0.4 ns on one core, measured by bench/bounds.py). The other layers do far less arithmetic
+# per element but pay for memory and NumPy calls: each constant is what one element, window cell or
+# weight costs in that layer, measured, over the cost of a convolution's multiply-add.
 POOL_CELL_COST = 60  # each cell of each window: copied, compared or averaged, weighted, scattered back
 POOL_TAP_COST = 5_000  # each of the k_h·k_w window taps: one strided NumPy add over every window
 ELEMENT_COST = 45  # each element an activation (or the loss) reads: forward, local derivative, product

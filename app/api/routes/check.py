@@ -169,7 +169,7 @@ def _body_from_link(query: list[tuple[str, str]]) -> dict[str, Any]:
 def _problem_parameters() -> list[dict[str, Any]]:
     """Every field of the four problems, documented once: the problem's own page writes them so."""
     seen: dict[str, dict[str, Any]] = {}
-    for kind, model in PROBLEMS.items():
+    for model in PROBLEMS.values():
         for name, field in model.model_fields.items():
             if name in seen or name in ("terms_at", "kind", "result", "answer"):
                 continue
