@@ -37,6 +37,7 @@ def uvicorn_options(args: argparse.Namespace) -> dict[str, Any]:
         "port": args.port,
         "workers": None if args.reload else args.workers,
         "reload": args.reload,
+        "http": "app.http_protocol:HttpProtocol",  # share links up to 2 MiB (uvicorn's own stops at 64 KiB)
         "proxy_headers": True,
         "log_level": "info",
         "access_log": False,  # the app writes its own access log, one JSON line per request

@@ -1,7 +1,9 @@
 """A mixed load on ``backprop-explorer --workers 2`` over loopback, bounded in time.
 
-wrk cycles through the worked examples of every API (POST and the cacheable GET), the pages
-and their static files, while this script samples the server's memory (all its processes)
+wrk cycles through the worked examples of every API (POST and the cacheable GET, /check and
+/exercise included), every page (/worksheet and /docs included) with the worked examples' links,
+and the static files the pages load under their versioned paths, while this script samples the
+server's memory (all its processes)
 once a second. It prints requests/s, p50/p99 latency, any non-2xx answers or socket errors,
 peak memory, and memory in the first and last quarter of the run (flat means no leak).
 
@@ -24,18 +26,35 @@ import time
 import urllib.request
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
+from app.api.routes.pages import NAV
 from app.api.schemas.activation import RELU_EXAMPLE
+from app.api.schemas.check import UNROTATED
 from app.api.schemas.conv import FIG_9_4
 from app.api.schemas.network import TINY_CNN
 from app.api.schemas.pool import FIG_9_8, FIG_9_9
 from app.api.schemas.rnn import EXAMPLES as RNN_EXAMPLES
 from app.gallery import SECTIONS
+from app.gallery.core import share_query
+from app.main import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+API_OF_PAGE = {
+    "/conv": "/api/v1/conv2d",
+    "/pool": "/api/v1/pool",
+    "/activation": "/api/v1/activation",
+    "/network": "/api/v1/network",
+    "/rnn": "/api/v1/rnn",
+}
+STATIC_URL = re.compile(r'(?:src|href)="(/(?:static|docs-assets)/[0-9a-f]{12}/[^"]+)"')
+
+
 def _requests() -> list[tuple[str, str, str | None]]:
-    """(method, path, JSON body) of the mix: every API's examples, pages, static files, GETs."""
+    """(method, path, JSON body) of the mix: every API's examples by POST and by GET, every page and its
+    worked examples' links, and the static files the pages load, under their versioned paths."""
     posts = [
         ("/api/v1/conv2d", FIG_9_4),
         ("/api/v1/conv2d", {**FIG_9_4, "terms": "auto"}),
@@ -44,16 +63,33 @@ def _requests() -> list[tuple[str, str, str | None]]:
         ("/api/v1/activation", RELU_EXAMPLE),
         ("/api/v1/network", TINY_CNN),
         *(("/api/v1/rnn", example["value"]) for example in RNN_EXAMPLES.values()),
+        ("/api/v1/check", UNROTATED),
     ]
     mix: list[tuple[str, str, str | None]] = [("POST", path, json.dumps(body)) for path, body in posts]
+    pages = [path for path, _ in NAV] + ["/docs"]
     for section in SECTIONS:
-        mix.append(("GET", section.page, None))
         for example in section.examples[:3]:
-            mix.append(("GET", example.href, None))
-    mix.append(("GET", "/", None))
-    mix.append(("GET", "/api/v1/conv2d?input=1,2,3;4,5,6;7,8,9&kernel=1,2;3,4", None))
-    for path in sorted((ROOT / "static").rglob("*.*"))[:12]:
-        mix.append(("GET", "/static/" + path.relative_to(ROOT / "static").as_posix(), None))
+            pages.append(example.href)
+            mix.append(("GET", f"{API_OF_PAGE[section.page]}?{example.href.split('?', 1)[1]}", None))
+    check_link = share_query(UNROTATED["problem"], tuple(UNROTATED["problem"]))
+    mix.append(("GET", f"/api/v1/check?kind=conv&result=grad_input&answer=4,11,6;-2,6,5;-2,1,1&{check_link}", None))
+    for kind in ("conv", "pool", "activation", "rnn"):
+        mix.append(("GET", f"/api/v1/exercise?kind={kind}&seed=42&count=4&difficulty=medium", None))
+    mix.append(("GET", "/worksheet?kinds=conv,pool&count=3&difficulty=medium&seed=48213", None))
+    mix += [("GET", page, None) for page in pages]
+    client = TestClient(create_app())
+    static: set[str] = set()
+    for page in pages:
+        static.update(STATIC_URL.findall(client.get(page).text))
+    versioned = next(url for url in static if url.startswith("/static/")).split("/")[2]
+    # The pages' scripts import the rest of static/js by relative paths, under the same version.
+    static.update(f"/static/{versioned}/{path.relative_to(ROOT / 'static').as_posix()}"
+                  for path in (ROOT / "static").rglob("*.*"))
+    mix += [("GET", url, None) for url in sorted(static)] + [("GET", "/docs-init.js", None)]
+    for method, path, body in mix:
+        answer = client.request(method, path, content=body, headers={"content-type": "application/json"})
+        if not 200 <= answer.status_code < 300:
+            sys.exit(f"{method} {path[:80]} answered {answer.status_code}: the mix should hold only answered requests")
     return mix
 
 
@@ -141,7 +177,8 @@ def main(seconds: int = 180, connections: int = 32) -> None:
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     quarter = max(1, len(samples) // 4)
-    print(f"{len(mix)} different requests (every API's examples, pages, static files), {connections} connections, "
+    print(f"{len(mix)} different requests (every API's examples by POST and GET, pages, versioned static files), "
+          f"{connections} connections, "
           f"{seconds} s, backprop-explorer --workers 2")
     print(f"{total} requests, {rps:.0f} req/s, p50 {latency('50')}, p99 {latency('99')}")
     print(f"non-2xx answers: {non_2xx.group(1) if non_2xx else 0}; socket errors: {errors.group(1) if errors else 'none'}")

@@ -1,45 +1,164 @@
-"""The start command a new user runs: it serves the app and says where to open it."""
+"""The start command a new user runs: it serves the app, says where to open it, and stays responsive."""
 
 from __future__ import annotations
 
 import json
 import socket
+import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
+from typing import Iterator, NamedTuple
+
+import numpy as np
+import pytest
 
 import uvicorn
 
 from app import assets
 from app.cli import parse_args, uvicorn_options
+from app.gallery import share_query
+from app.http_protocol import MAX_URL_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_backprop_explorer_serves_and_prints_its_url() -> None:
+class Server(NamedTuple):
+    url: str
+    first_line: str
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    """`backprop-explorer` (as `python -m app.cli`) on a free port; its output is read as it comes."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "--port", str(port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
+    first_line = process.stdout.readline()
+    # One JSON line per request: drained, or a full pipe would block the server.
+    threading.Thread(target=process.stdout.read, daemon=True).start()
+    url = f"http://127.0.0.1:{port}"
     try:
-        first_line = server.stdout.readline()
-        assert f"http://127.0.0.1:{port}/" in first_line, first_line
         for _ in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
                     assert json.load(response)["status"] == "ok"
-                    return
+                    break
             except OSError:
                 time.sleep(0.1)
-        raise AssertionError("the server did not answer /healthz within 10 s")
+        else:
+            raise AssertionError("the server did not answer /healthz within 10 s")
+        yield Server(url, first_line)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def fetch(url: str, body: bytes | None = None) -> tuple[int, Message, bytes]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_backprop_explorer_serves_and_prints_its_url(server: Server) -> None:
+    assert f"{server.url}/" in server.first_line, server.first_line
+    status, _, body = fetch(f"{server.url}/healthz")
+    assert status == 200 and json.loads(body)["status"] == "ok"
+
+
+def _long_input(channels: int) -> str:
+    """A share-link input of `channels` 64×64 channels, 29 KB each."""
+    channel = ";".join(",".join("0.123456" for _ in range(64)) for _ in range(64))
+    return "|".join([channel] * channels)
+
+
+def test_share_links_of_hundreds_of_kilobytes_reach_the_app(server: Server) -> None:
+    """uvicorn's own protocol refused any URL past 64 KiB with a plain-text 400 the app never saw."""
+    query = f"input={_long_input(7)}&kernel={'|'.join(['1'] * 7)}"
+    assert len(query) > 200_000
+    status, headers, body = fetch(f"{server.url}/conv?{query}")
+    assert status == 200 and headers["Content-Type"].startswith("text/html"), status
+    assert "Content-Security-Policy" in headers
+    status, headers, body = fetch(f"{server.url}/api/v1/conv2d?{query}")
+    assert status == 200, body[:300]
+    assert np.shape(json.loads(body)["grad_input"]) == (7, 64, 64)
+    status, _, body = fetch(f"{server.url}/api/v1/conv2d?{query.partition('&')[0]}")
+    assert status == 422 and json.loads(body)["detail"][0]["field"] == "kernel"
+
+
+def test_the_longest_layer_link_the_network_page_writes_opens(server: Server) -> None:
+    """An activation layer of an 8×64×64 network, its input and gradient at full precision: over a
+    megabyte of link (the cap on a network's first-step record keeps every layer's link near this)."""
+    rng = np.random.default_rng(0)
+    layer = {
+        "input": (rng.normal(size=(8, 64, 64)) * 1e-3).tolist(),
+        "function": "tanh",
+        "grad_output": (rng.normal(size=(8, 64, 64)) * 1e-7).tolist(),
+    }
+    query = share_query(layer, ("input", "function", "grad_output"))
+    assert 1_000_000 < len(query) < MAX_URL_BYTES, len(query)
+    status, headers, _ = fetch(f"{server.url}/activation?{query}")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    status, _, body = fetch(f"{server.url}/api/v1/activation?{query}")
+    assert status == 200, body[:300]
+    assert json.loads(body)["output"][7][63][63] == pytest.approx(np.tanh(layer["input"][7][63][63]))
+
+
+def test_a_url_past_the_limit_gets_a_json_414(server: Server) -> None:
+    status, headers, body = fetch(f"{server.url}/api/v1/conv2d?input={'1' * MAX_URL_BYTES}")
+    assert status == 414 and headers["Content-Type"] == "application/json", (status, body[:200])
+    assert json.loads(body)["detail"][0]["field"] == "query"
+
+
+def _median_healthz_seconds(url: str, samples: int) -> float:
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        fetch(f"{url}/healthz")
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def test_healthz_answers_while_a_large_request_computes(server: Server) -> None:
+    """The liveness probe has a 1 s timeout: a long computation on the event loop would fail it."""
+    body = json.dumps({
+        "input": np.ones((8, 64, 64)).tolist(),
+        "kernel": np.ones((8, 8, 1, 1)).tolist(),
+        "padding": 16,
+        "terms_at": [{"result": "grad_kernel", "index": [i % 8, i // 8, 0, 0]} for i in range(64)],
+    }).encode()
+    durations: list[float] = []
+    done = threading.Event()
+
+    def load() -> None:
+        while not done.is_set():
+            start = time.perf_counter()
+            status, _, _ = fetch(f"{server.url}/api/v1/conv2d", body)
+            durations.append(time.perf_counter() - start)
+            assert status == 200
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    try:
+        time.sleep(0.5)
+        during = _median_healthz_seconds(server.url, 15)
+    finally:
+        done.set()
+        worker.join(timeout=120)
+    heavy = statistics.median(durations)
+    assert during < heavy / 4, f"/healthz took {during * 1e3:.0f} ms while a {heavy * 1e3:.0f} ms request ran"
 
 
 def test_reload_watches_the_directories_the_app_is_served_from(tmp_path, monkeypatch) -> None:

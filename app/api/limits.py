@@ -13,7 +13,7 @@ MAX_STEPS = 64  # T: steps of an RNN's sequence, and so the largest truncation k
 MAX_RNN_SIZE = 16  # d_in, d_h or d_out of an RNN
 MAX_VECTOR = 4096  # elements of a vector input (an activation's samples, a dense layer's input)
 MAX_POOL_SIDE = 64  # rows or columns of a pooling window
-MAX_WINDOW_CELLS = 32_768  # pooling: output cells × window cells, above which per-window details are left out
+MAX_WINDOW_CELLS = 16_384  # pooling: output cells × window cells, above which per-window details are left out (≈ 0.2 s)
 MAX_POOL_CELLS = 4_000_000  # pooling: output cells × window cells computed at all (each holds a float64 thrice)
 MAX_JACOBIAN_SIDE = 64  # softmax: elements whose N × N Jacobian is sent
 MAX_NEGATIVE_SLOPE = 1e3  # |slope| of leaky ReLU
@@ -21,8 +21,10 @@ MAX_DENSE_OUT = 256  # rows of a dense weight
 MAX_DENSE_IN = MAX_CHANNELS * MAX_SIDE * MAX_SIDE  # columns: a flattened input
 MAX_LAYERS = 12
 MAX_TRAINING_STEPS = 200  # SGD steps of a network
-MAX_NETWORK_WORK = 1_000_000_000  # multiply-adds per request: steps × the chain's cost per step (≈ 1 s at most on 2 cores)
-MAX_RECORD_NUMBERS = 500_000  # numbers in a network's first-step record (≈ 10 MB of JSON)
+# Work per network request: steps × the chain's cost per step (app.engine.network.step_cost, in units of
+# about one convolution multiply-add); the slowest chains it admits take 0.4 s on one core (bench/bounds.py).
+MAX_NETWORK_WORK = 1_000_000_000
+MAX_RECORD_NUMBERS = 250_000  # numbers in a network's first-step record (≈ 5 MB of JSON)
 MAX_EXERCISES = 20  # exercises on one worksheet (one request)
 MAX_SEED = 2**53 - 1  # the largest whole number a browser holds exactly
 # Exercises are computed by hand: each range a worksheet may ask for, (lowest, highest).

@@ -2,8 +2,9 @@
 
 ``GET /api/v1/conv2d?input=1,2;3,4&kernel=1`` answers exactly what the POST with
 ``{"input": [[1,2],[3,4]], "kernel": [[1]]}`` answers. A result is a pure function of its
-inputs (and of the app's version), so the answer carries a strong ``ETag`` and may be cached
-by browsers and CDNs; ``If-None-Match`` with that tag gets ``304`` without recomputing.
+inputs (and of the app's code), so the answer carries a strong ``ETag`` and may be cached
+by browsers and CDNs; ``If-None-Match`` with that tag gets ``304`` without recomputing
+(see :mod:`app.api.caching`).
 
 The query format is the pages' (static/js/state.js): a matrix is written with rows separated
 by ``;`` and cells by ``,``, channels by ``|``, kernels by ``/``; ``[a, b]`` is ``a,b``; any
@@ -15,8 +16,6 @@ and each object's fields by their path, ``layers[0].kernel=1,0;0,1``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from typing import Any, Callable
 
@@ -25,7 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
-from .. import __version__
+from .caching import cacheable_answer
 from .responses import JSONBytes
 from .schemas.common import ERROR_RESPONSES
 
@@ -33,7 +32,6 @@ from .schemas.common import ERROR_RESPONSES
 _SEPARATORS = ("/", "|", ";", ",")
 # Parameters the pages keep in their links that are about the view, not the computation.
 VIEW_PARAMETERS = frozenset({"step", "hide"})
-CACHE_CONTROL = "public, max-age=604800, immutable"
 # Numbers as JSON and the pages write them: ASCII digits only. Python's int() and float() would also
 # take `1_000` and other scripts' digits (`١٢`), which a JSON body cannot hold.
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -125,24 +123,33 @@ def query_to_body(model: type[BaseModel], query: list[tuple[str, str]]) -> dict[
     return body
 
 
-def _etag(path: str, body: dict[str, Any]) -> str:
-    canonical = json.dumps([__version__, path, body], sort_keys=True, separators=(",", ":"))
-    return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
+def write_value(value: Any) -> str:
+    """The share-link text of a JSON value, as the pages write it: the inverse of :func:`parse_value`.
+
+    A list of tagged objects (a network's layers) is written as its tags."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return ",".join(item["type"] for item in value)
+    if isinstance(value, list):
+        depth, inner = 1, value[0] if value else None
+        while isinstance(inner, list):
+            depth, inner = depth + 1, inner[0] if inner else None
+        return _SEPARATORS[len(_SEPARATORS) - depth].join(write_value(item) for item in value)
+    return str(value)
 
 
-def _matches(header: str | None, etag: str) -> bool:
-    if not header:
-        return False
-    return header.strip() == "*" or etag in (tag.strip().removeprefix("W/") for tag in header.split(","))
+def query_parameter(name: str, description: str, required: bool = False, example: Any = None) -> dict[str, Any]:
+    """One documented query parameter, a string in the share-link format, with the example's value if given.
 
-
-def query_parameter(name: str, description: str, required: bool = False) -> dict[str, Any]:
-    """One documented query parameter, a string in the share-link format."""
+    The examples of one endpoint's parameters come from one worked example, so together they make a
+    request the endpoint answers (what /docs' "Try it out" and schema-driven tests start from)."""
+    schema: dict[str, Any] = {"type": "string"}
+    if example is not None:
+        schema["examples"] = [write_value(example)]
     return {
         "name": name,
         "in": "query",
         "required": required,
-        "schema": {"type": "string"},
+        "schema": schema,
         "description": description + " Written in the share-link format.",
     }
 
@@ -154,17 +161,20 @@ def add_get_twin(
     solve: Callable[[Any], dict[str, Any]],
     response_model: type[BaseModel],
     summary: str,
+    example: dict[str, Any] | None = None,
     to_body: Callable[[list[tuple[str, str]]], dict[str, Any]] | None = None,
     parameters: list[dict[str, Any]] | None = None,
 ) -> None:
     """Register ``GET path`` answering what ``POST path`` answers, from the share-link query.
 
-    `to_body` turns the query into the POST body when the model's own fields are not what the
-    link spells out one by one; `parameters` then documents the query instead.
+    `example` is a POST body whose fields document the parameters' examples. `to_body` turns the
+    query into the POST body when the model's own fields are not what the link spells out one by
+    one; `parameters` then documents the query instead.
     """
     if parameters is None:
+        example = example or {}
         parameters = [
-            query_parameter(name, field.description or "", field.is_required())
+            query_parameter(name, field.description or "", field.is_required(), example.get(name))
             for name, field in model.model_fields.items()
             if name != "terms_at"
         ]
@@ -176,11 +186,7 @@ def add_get_twin(
             validated = model.model_validate(body)
         except ValidationError as error:
             raise RequestValidationError(error.errors()) from None
-        etag = _etag(router.prefix + path, body)
-        headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
-        if _matches(request.headers.get("if-none-match"), etag):
-            return Response(status_code=304, headers=headers)
-        return JSONBytes(solve(validated), headers=headers, request=validated)
+        return cacheable_answer(request, router.prefix + path, body, lambda: solve(validated), validated)
 
     router.add_api_route(
         path,

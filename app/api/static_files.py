@@ -4,11 +4,17 @@ Pages load ``/static/<version>/js/…`` where the version is a hash of every sta
 browser or CDN may keep them forever: a change of any file changes every URL. The ES modules
 import each other by relative paths, which stay under the same version. The unversioned
 ``/static/…`` paths keep working for anything that links to them, revalidated each time.
+
+During a rolling update, a page served by a replica of one version asks for its files under
+that version, perhaps from a replica of another. Such a request for an unknown version gets
+this replica's file, marked ``no-cache`` rather than immutable, so nothing keeps it under the
+other version's URL: a page never breaks on a 404 in the middle of an update.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -18,6 +24,9 @@ from starlette.types import Scope
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
+
+
+_VERSION = re.compile(r"[0-9a-f]{12}")
 
 
 class CachedStaticFiles(StaticFiles):
@@ -33,6 +42,16 @@ class CachedStaticFiles(StaticFiles):
         return response
 
 
+class UnversionedStaticFiles(CachedStaticFiles):
+    """The plain path, which also answers for any other version than the current one."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        version, _, rest = path.partition("/")
+        if _VERSION.fullmatch(version) and rest:
+            path = rest
+        return await super().get_response(path, scope)
+
+
 def content_version(directory: Path) -> str:
     """A short hash of every file's path and bytes: it changes whenever any file does."""
     digest = hashlib.sha256()
@@ -42,9 +61,9 @@ def content_version(directory: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def mount_static(app: FastAPI, directory: Path) -> str:
+def mount_static(app: FastAPI, directory: Path, url: str = "/static", name: str = "static") -> str:
     """Mount the versioned and the plain paths; returns the versioned prefix for templates."""
-    prefix = f"/static/{content_version(directory)}"
-    app.mount(prefix, CachedStaticFiles(directory=directory, cache_control=IMMUTABLE), name="static-versioned")
-    app.mount("/static", CachedStaticFiles(directory=directory, cache_control=REVALIDATE), name="static")
+    prefix = f"{url}/{content_version(directory)}"
+    app.mount(prefix, CachedStaticFiles(directory=directory, cache_control=IMMUTABLE), name=f"{name}-versioned")
+    app.mount(url, UnversionedStaticFiles(directory=directory, cache_control=REVALIDATE), name=name)
     return prefix

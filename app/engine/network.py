@@ -172,23 +172,45 @@ def check_chain(layers: list[Layer], input_shape: Shape) -> list[Shape]:
     return shapes
 
 
-def multiply_adds(layers: list[Layer], input_shape: Shape) -> int:
-    """About how many multiply-adds one training step takes (forward and backward), to bound a request.
+# The cost of one training step in work units, one unit being about one multiply-add of a convolution
+# (0.1 to 0.4 ns on one core, measured by bench/bounds.py). The other layers do far less arithmetic
+# per element but pay for memory and NumPy calls: each constant is what one element, window cell or
+# weight costs in that layer, measured, over the cost of a convolution's multiply-add.
+POOL_CELL_COST = 60  # each cell of each window: copied, compared or averaged, weighted, scattered back
+POOL_TAP_COST = 5_000  # each of the k_h·k_w window taps: one strided NumPy add over every window
+ELEMENT_COST = 45  # each element an activation (or the loss) reads: forward, local derivative, product
+FLATTEN_COST = 6  # each element flatten reshapes there and back
+WEIGHT_COST = 14  # each dense weight: W x, g xᵀ, Wᵀ g and the update, none of which stay in cache
+CONV_INPUT_COST = 10  # each input element a convolution pads, and crops from ∂L/∂P
+UNFOLD_COST = 4  # each element of a convolution's unfolded input (C_in·k_h·k_w per output cell), in each pass
+LAYER_COST = 200_000  # each layer, whatever its size: NumPy calls and Python (≈ 70 µs)
 
-    A convolution costs one product per kernel tap per output cell in each of its three passes
-    (eq. 9.5, 9.8, 9.9), a dense layer one per weight in each of three; the rest one per element
-    they touch.
+
+def step_cost(layers: list[Layer], input_shape: Shape) -> int:
+    """About how much work one training step takes (forward, loss and backward), to bound a request.
+
+    A convolution costs one unit per kernel tap per output cell in each of its three passes
+    (eq. 9.5, 9.8, 9.9), plus the copies of its input it unfolds into windows (which dominate with
+    few kernels) and its padding; pooling, each window cell and each tap; a dense
+    layer, each weight; the rest, each element they touch; and every layer a fixed overhead, so that
+    a long chain of small layers is counted too.
     """
-    total = 0
-    for layer, (shape_in, shape_out) in zip(layers, _pairs(input_shape, check_chain(layers, input_shape))):
+    shapes = check_chain(layers, input_shape)
+    total = ELEMENT_COST * int(np.prod(shapes[-1]))  # the loss
+    for layer, (shape_in, shape_out) in zip(layers, _pairs(input_shape, shapes)):
+        total += LAYER_COST
         if isinstance(layer, Conv2dLayer):
-            total += 3 * layer.kernel[0].size * int(np.prod(shape_out))
+            products = layer.kernel[0].size * int(np.prod(shape_out[1:]))  # per kernel
+            total += 3 * (layer.kernel.shape[0] + UNFOLD_COST) * products + CONV_INPUT_COST * int(np.prod(shape_in))
         elif isinstance(layer, DenseLayer):
-            total += 3 * layer.weight.size
+            total += WEIGHT_COST * layer.weight.size
         elif isinstance(layer, PoolLayer):
-            total += 3 * int(np.prod(layer.spec.size)) * int(np.prod(shape_out))
+            taps = int(np.prod(layer.spec.size))
+            total += POOL_CELL_COST * taps * int(np.prod(shape_out)) + POOL_TAP_COST * taps
+        elif isinstance(layer, FlattenLayer):
+            total += FLATTEN_COST * int(np.prod(shape_in))
         else:
-            total += 3 * int(np.prod(shape_in))
+            total += ELEMENT_COST * int(np.prod(shape_in))
     return total
 
 

@@ -106,6 +106,26 @@ def grad_input_terms(cache: ConvCache, grad_output: np.ndarray, index: Index) ->
     ]
 
 
+def cell_term_count(cache: ConvCache, result: str, index: Index) -> int:
+    """How many products the expansion of one cell of `result` lists, without listing them.
+
+    An output cell has one per kernel tap, a kernel gradient cell one per output cell (up to
+    96 × 96 with 16 rows of padding on each side), an input gradient cell one per window covering it.
+    """
+    c_out, c_in, k_h, k_w = cache.kernel.shape
+    out_h, out_w = cache.size_h.out, cache.size_w.out
+    if result == "output":
+        return c_in * k_h * k_w
+    if result == "grad_kernel":
+        return out_h * out_w
+    _, r, c = index
+    top, _, left, _ = cache.spec.padding
+    (s_h, s_w), (d_h, d_w) = cache.spec.stride, cache.spec.dilation
+    rows = sum(1 for _ in _taps(r + top, s_h, d_h, k_h, out_h))
+    cols = sum(1 for _ in _taps(c + left, s_w, d_w, k_w, out_w))
+    return c_out * rows * cols
+
+
 def term_count(cache: ConvCache) -> int:
     """How many products all three expansions list together, to decide whether to send them."""
     c_out, c_in, k_h, k_w = cache.kernel.shape

@@ -66,12 +66,9 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 
 
 @pytest.fixture(scope="session")
 def base_url() -> Iterator[str]:
-    """A real uvicorn serving the app from the repository root, on a free port."""
+    """The app served by its own start command (`backprop-explorer`) from the repository root, on a free port."""
     port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT,
-    )
+    process = subprocess.Popen([sys.executable, "-m", "app.cli", "--port", str(port)], cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{url}/healthz", process)

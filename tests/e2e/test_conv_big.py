@@ -47,3 +47,21 @@ def test_a_64x64_input_with_a_7x7_kernel_fits_in_a_link_and_renders(page: Page, 
     expect(panel.locator("mtr").last).to_have_text(re.compile(rf"^=\s*{re.escape(cell.inner_text())}$"))
     panel.get_by_role("button", name="Write out all 49 products").click()
     expect(panel.locator("mtr").nth(1).locator("mo", has_text="·")).to_have_count(49)
+
+
+def test_kernel_gradient_cells_past_the_terms_cap_are_fetched_when_reached(page: Page, api) -> None:
+    """With padding 16 each ∂L/∂F cell sums 95 × 95 products, so one answer carries one cell's: the
+    timeline asks for the next cells together, and those left out must be asked for again."""
+    body = {**big_request(), "kernel": [[1, -1], [2, 0]], "padding": 16}
+    answer = api({**body, "terms": "all"})
+    assert answer["terms_omitted"], "the expansions should pass the cap"
+    first_grad_kernel_step = 1 + 95 * 95 + 2 + 1  # the padding, every output cell, ∂L/∂O and G↑
+    page.goto(f"/conv?{share_query(body, FIELD_ORDER)}&step={first_grad_kernel_step}")
+    panel = page.get_by_label("Equation, stage 3")
+    expect(panel).to_contain_text("eq. 9.8", timeout=15_000)
+    for r, c in ((0, 1), (1, 0), (1, 1)):
+        page.locator("body").press("l")  # the keyboard, so that no pointed cell takes the panel over
+        expect(panel).to_contain_text("eq. 9.8")
+        value = answer["grad_kernel"][r][c]
+        assert value == int(value), value
+        expect(panel.locator("mtr").last).to_have_text(re.compile(rf"^=\s*{int(value)}$"))

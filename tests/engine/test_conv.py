@@ -119,6 +119,22 @@ def test_every_cell_is_the_sum_of_its_terms(case: Case) -> None:
         assert_close(summed, result, "sum of terms")
 
 
+@given(conv_cases())
+def test_cell_term_count_is_the_length_of_each_expansion(case: Case) -> None:
+    """The count bounds an answer before any expansion is listed, so it must be exact."""
+    out, cache = conv2d_forward(case.x, case.kernel, None, case.spec)
+    grads = conv2d_backward(case.grad_output, cache)
+    expansions = {
+        "output": (out, lambda i: terms.output_terms(cache, i)),
+        "grad_kernel": (grads.grad_kernel, lambda i: terms.grad_kernel_terms(cache, case.grad_output, i)),
+        "grad_input": (grads.grad_input, lambda i: terms.grad_input_terms(cache, case.grad_output, i)),
+    }
+    for name, (result, expand) in expansions.items():
+        for index in np.ndindex(result.shape):
+            counted, listed = terms.cell_term_count(cache, name, index), len(expand(index))
+            assert counted == listed, f"{name}{list(index)}: counted {counted} products, the expansion lists {listed}"
+
+
 @given(conv_cases(), st.sampled_from(LOSS_NAMES))
 def test_gradients_match_central_differences(case: Case, loss: str) -> None:
     out, cache = conv2d_forward(case.x, case.kernel, case.bias, case.spec)

@@ -12,7 +12,7 @@ from ...engine.errors import InvalidInput, shape_text
 from .. import limits
 from ..share_link import add_get_twin
 from ..responses import JSONBytes, all_finite
-from ..schemas.activation import ActivationRequest, ActivationResponse
+from ..schemas.activation import RELU_EXAMPLE, ActivationRequest, ActivationResponse
 from ..schemas.common import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1", tags=["activation"])
@@ -67,4 +67,6 @@ def solve_activation(request: ActivationRequest) -> dict[str, Any]:
     }
 
 
-add_get_twin(router, "/activation", ActivationRequest, solve_activation, ActivationResponse, "Activation")
+add_get_twin(
+    router, "/activation", ActivationRequest, solve_activation, ActivationResponse, "Activation", example=RELU_EXAMPLE
+)

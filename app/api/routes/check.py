@@ -15,7 +15,7 @@ from .. import limits
 from ..problems import MISTAKES, PAIRS, RESHAPED, diagnosis_work, solve
 from ..responses import JSONBytes
 from ..results import RESULTS, Located, locate
-from ..schemas.check import PROBLEMS, CheckRequest, CheckResponse, canonical_kind
+from ..schemas.check import PROBLEMS, UNROTATED, CheckRequest, CheckResponse, canonical_kind
 from ..share_link import add_get_twin, parse_value, query_parameter, query_to_body
 from ..schemas.common import ERROR_RESPONSES
 
@@ -232,6 +232,19 @@ def _body_from_link(query: list[tuple[str, str]]) -> dict[str, Any]:
     return body
 
 
+def _problem_parameters() -> list[dict[str, Any]]:
+    """Every field of the four problems, documented once: the problem's own page writes them so."""
+    seen: dict[str, dict[str, Any]] = {}
+    for model in PROBLEMS.values():
+        for name, field in model.model_fields.items():
+            if name in seen or name in ("terms_at", "kind", "result", "answer"):
+                continue
+            kinds = [k for k, other in PROBLEMS.items() if name in other.model_fields]
+            description = f"The problem's `{name}` ({', '.join(kinds)}): {field.description or ''}"
+            seen[name] = query_parameter(name, description, example=UNROTATED["problem"].get(name))
+    return list(seen.values())
+
+
 add_get_twin(
     router,
     "/check",
@@ -242,11 +255,14 @@ add_get_twin(
     to_body=_body_from_link,
     parameters=[
         query_parameter(
-            "kind", "conv (or conv2d), pool, activation or rnn: which page's problem the other parameters are.", True
+            "kind", "conv (or conv2d), pool, activation or rnn: which page's problem the other parameters are.", True, "conv"
         ),
-        query_parameter("result", "The result computed by hand, named as the layer's endpoint names it.", True),
-        query_parameter("answer", "The hand-computed numbers.", True),
+        query_parameter(
+            "result", "The result computed by hand, named as the layer's endpoint names it.", True, UNROTATED["result"]
+        ),
+        query_parameter("answer", "The hand-computed numbers.", True, UNROTATED["answer"]),
         query_parameter("tolerance_absolute", "Absolute room for rounding (default 0.005)."),
         query_parameter("tolerance_relative", "Relative room for rounding (default 0.001)."),
+        *_problem_parameters(),
     ],
 )

@@ -17,7 +17,7 @@ from ..fields import short_int
 from ..share_link import add_get_twin
 from ..responses import JSONBytes, all_finite, axis_report, nested, nested_index
 from ..schemas.common import ERROR_RESPONSES
-from ..schemas.conv import Conv2dRequest, Conv2dResponse, TermSelection
+from ..schemas.conv import FIG_9_4, Conv2dRequest, Conv2dResponse, TermSelection
 
 router = APIRouter(prefix="/api/v1", tags=["convolution"])
 
@@ -29,15 +29,14 @@ router = APIRouter(prefix="/api/v1", tags=["convolution"])
     responses=ERROR_RESPONSES,
     summary="Convolution layer: forward, backward and every intermediate",
 )
-async def conv2d(request: Conv2dRequest, settings: Settings = Depends(settings_dependency)) -> JSONBytes:
+def conv2d(request: Conv2dRequest, settings: Settings = Depends(settings_dependency)) -> JSONBytes:
     """Computes O = I ⋆ F + b (eq. 9.5), then ∂L/∂F (eq. 9.8) and ∂L/∂I (eq. 9.9) the way the
     chapter does: stride-upsample ∂L/∂O, slide it over the padded input, rotate the kernel by
     180°, take the full convolution, crop the padding.
 
-    The work is bounded by the size limits (milliseconds at the largest), so it runs on the event
-    loop rather than paying for a thread hand-off on every small request."""
+    A plain function, so FastAPI runs it in its thread pool: a large layer with its terms takes a
+    good part of a second, and on the event loop it would hold up every other request, /healthz too."""
     return JSONBytes(solve_conv2d(request, settings), request=request)
-
 
 
 def solve_conv2d(request: Conv2dRequest, settings: Settings) -> dict[str, Any]:
@@ -161,8 +160,10 @@ def _terms(
         "output": kernel_plain,
     }
 
+    omitted = None
     if request.terms_at is not None:
-        cells = [(sel.result, _canonical_index(sel, i, results[sel.result], plain[sel.result])) for i, sel in enumerate(request.terms_at)]
+        asked = [(sel.result, _canonical_index(sel, i, results[sel.result], plain[sel.result])) for i, sel in enumerate(request.terms_at)]
+        cells, omitted = _within_cap(asked, cache, settings.max_terms)
     else:
         count = term_expansions.term_count(cache)
         if request.terms == "none":
@@ -189,7 +190,29 @@ def _terms(
             ],
         }
         for name, idx in cells
-    ], None
+    ], omitted
+
+
+def _within_cap(
+    asked: list[tuple[str, tuple[int, ...]]], cache: ConvCache, limit: int
+) -> tuple[list[tuple[str, tuple[int, ...]]], str | None]:
+    """The cells asked for, in order, as long as their products together stay within `limit`.
+
+    A kernel gradient cell of a large padded layer lists thousands of products, and 64 of them
+    would make an answer of tens of megabytes; the cells past the cap are left out, and the
+    answer says so, for the client to ask for them in another request. One cell always fits.
+    """
+    total = 0
+    for position, (name, idx) in enumerate(asked):
+        count = term_expansions.cell_term_count(cache, name, idx)
+        if total + count > limit and position > 0:
+            return asked[:position], (
+                f"terms_at: the first {position} of the {len(asked)} cells asked for are sent ({total} products); "
+                f"with terms_at[{position}] the answer would pass the {limit} products one answer carries, "
+                "so ask for the rest in another request"
+            )
+        total += count
+    return asked, None
 
 
 def _canonical_index(selection: TermSelection, position: int, result: np.ndarray, plain: bool) -> tuple[int, ...]:
@@ -209,4 +232,12 @@ def _index_text(index: tuple[int, ...]) -> str:
     return "[" + ", ".join(short_int(i) for i in index) + "]"
 
 
-add_get_twin(router, "/conv2d", Conv2dRequest, lambda request: solve_conv2d(request, get_settings()), Conv2dResponse, "Convolution layer")
+add_get_twin(
+    router,
+    "/conv2d",
+    Conv2dRequest,
+    lambda request: solve_conv2d(request, get_settings()),
+    Conv2dResponse,
+    "Convolution layer",
+    example=FIG_9_4,
+)

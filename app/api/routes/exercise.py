@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
 from ...engine.errors import InvalidInput
 from ...engine.exercises import Options, Ranges
 from ...engine.exercises.sheet import DEFAULT_RANGES, ranges_for, worksheet
 from ...settings import Settings, settings_dependency
 from .. import limits
+from ..caching import cacheable_answer
 from ..problems import solve
 from ..responses import JSONBytes
 from ..results import locate
@@ -27,14 +29,19 @@ ENDPOINTS = {"conv": "/api/v1/conv2d", "pool": "/api/v1/pool", "activation": "/a
     "/exercise",
     response_model=ExerciseResponse,
     response_class=JSONBytes,
-    responses=ERROR_RESPONSES,
+    responses={**ERROR_RESPONSES, 304: {"description": "Not modified: the If-None-Match tag is current."}},
     summary="Seeded exercises whose every answer is an integer or a short decimal",
 )
-def exercise(query: Annotated[ExerciseQuery, Query()], settings: Settings = Depends(settings_dependency)) -> JSONBytes:
+def exercise(
+    request: Request, query: Annotated[ExerciseQuery, Query()], settings: Settings = Depends(settings_dependency)
+) -> Response:
     """Draws `count` exercises of one kind from `seed` — small integers, chosen so that every answer is an
     integer or a short decimal and the known mistakes show — each with its answer key. The same query gives
-    the same sheet on any machine; `first` starts the sheet further on, so one exercise can be linked alone."""
-    return JSONBytes(solve_exercise(query, settings), request=query)
+    the same sheet on any machine; `first` starts the sheet further on, so one exercise can be linked alone.
+    Being a pure function of the query, the answer carries a strong `ETag` and may be cached for a week."""
+    return cacheable_answer(
+        request, router.prefix + "/exercise", query.model_dump(mode="json"), lambda: solve_exercise(query, settings), query
+    )
 
 
 def solve_exercise(query: ExerciseQuery, settings: Settings) -> dict[str, Any]:

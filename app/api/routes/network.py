@@ -45,7 +45,7 @@ def solve_network(request: schema.NetworkRequest) -> dict[str, Any]:
     for index, (layer, shape) in enumerate(zip(layers, [x.shape, *shapes])):
         if isinstance(layer, engine.PoolLayer):
             check_pool_cells(shape, layer.spec, f"layers[{index}]")
-    _check_work(engine.multiply_adds(layers, x.shape), request.steps)
+    _check_work(engine.step_cost(layers, x.shape), request.steps)
     _check_record(layers, [x.shape, *shapes])
     target = _target(request.target, shapes[-1], layers)
     training = engine.train(layers, x, target, request.loss, request.learning_rate, request.steps)
@@ -95,16 +95,16 @@ def solve_network(request: schema.NetworkRequest) -> dict[str, Any]:
 
 
 def _check_work(cost: int, steps: int) -> None:
-    """Bound the time a request may take: steps × multiply-adds per step."""
+    """Bound the time a request may take: steps × the work of one step (see ``engine.step_cost``)."""
     budget = limits.MAX_NETWORK_WORK
     if cost > budget:
         raise InvalidInput(
-            "layers", f"one step of this chain takes about {cost:.1e} multiply-adds, over the {budget:.0e} allowed"
+            "layers", f"one step of this chain takes about {cost:.1e} units of work, over the {budget:.0e} allowed"
         )
     if cost * steps > budget:
         raise InvalidInput(
             "steps",
-            f"this chain takes about {cost:.1e} multiply-adds a step; {steps} steps exceed the {budget:.0e} "
+            f"this chain takes about {cost:.1e} units of work a step; {steps} steps exceed the {budget:.0e} "
             f"allowed, {budget // cost} fit",
         )
 
@@ -183,4 +183,12 @@ def _param_out(layer: Any, name: str, value: np.ndarray) -> Any:
     return value.tolist()
 
 
-add_get_twin(router, "/network", schema.NetworkRequest, solve_network, schema.NetworkResponse, "A network of layers")
+add_get_twin(
+    router,
+    "/network",
+    schema.NetworkRequest,
+    solve_network,
+    schema.NetworkResponse,
+    "A network of layers",
+    example=schema.PLAIN_CHAIN,
+)

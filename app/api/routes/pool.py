@@ -27,7 +27,7 @@ from .. import limits
 from ..share_link import add_get_twin
 from ..responses import JSONBytes, all_finite, axis_report, nested_index
 from ..schemas.common import ERROR_RESPONSES
-from ..schemas.pool import PoolRequest, PoolResponse
+from ..schemas.pool import FIG_9_8, PoolRequest, PoolResponse
 
 router = APIRouter(prefix="/api/v1", tags=["pooling"])
 
@@ -154,4 +154,4 @@ def _windows(
     return windows, None
 
 
-add_get_twin(router, "/pool", PoolRequest, solve_pool, PoolResponse, "Pooling layer")
+add_get_twin(router, "/pool", PoolRequest, solve_pool, PoolResponse, "Pooling layer", example=FIG_9_8)

@@ -24,7 +24,7 @@ from ...engine.rnn import (
 from ..share_link import add_get_twin
 from ..responses import JSONBytes, all_finite
 from ..schemas.common import ERROR_RESPONSES
-from ..schemas.rnn import EXAMPLES, RnnRequest, RnnResponse
+from ..schemas.rnn import EXAMPLES, TINY, RnnRequest, RnnResponse
 
 router = APIRouter(prefix="/api/v1", tags=["recurrent network"])
 
@@ -140,4 +140,4 @@ def _finite_or_null(curve: np.ndarray) -> list[float | None]:
     return [value if np.isfinite(value) else None for value in curve.tolist()]
 
 
-add_get_twin(router, "/rnn", RnnRequest, solve_rnn, RnnResponse, "Recurrent network")
+add_get_twin(router, "/rnn", RnnRequest, solve_rnn, RnnResponse, "Recurrent network", example=TINY)

@@ -112,7 +112,7 @@ class CheckRequest(StrictModel):
     )
     tolerance: Tolerance = Field(default_factory=Tolerance, description="How close counts as right.")
 
-    model_config = {"json_schema_extra": {"examples": [UNROTATED]}}
+    model_config = {"json_schema_extra": lambda schema, _: _one_variant_per_kind(schema)}
 
     @field_validator("result")
     @classmethod
@@ -128,6 +128,27 @@ class CheckRequest(StrictModel):
                 },
             )
         return value
+
+
+def _one_variant_per_kind(schema: dict[str, Any]) -> None:
+    """Document the request as one object per kind, whose `problem` is that endpoint's body.
+
+    What the model validates, said exactly: `kind` picks the body `problem` must be. It also keeps
+    the schema generatable; schema-driven fuzzers find no value for `problem` as an `anyOf` of four
+    large bodies, and one variant per kind gives them a single body to build for each.
+    """
+    problems = schema["properties"]["problem"].pop("anyOf")
+    shared = {key: schema.pop(key) for key in ("properties", "required", "type", "additionalProperties")}
+    variants = []
+    for kind, problem in zip(PROBLEMS, problems, strict=True):
+        properties = {
+            **shared["properties"],
+            "kind": {**shared["properties"]["kind"], "enum": [kind]},
+            "problem": {**shared["properties"]["problem"], **problem},
+        }
+        variants.append({**shared, "properties": properties, "title": f"CheckRequest ({kind})"})
+    schema["oneOf"] = variants
+    schema["examples"] = [UNROTATED]
 
 
 class Stage(BaseModel):

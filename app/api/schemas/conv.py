@@ -85,7 +85,10 @@ class Conv2dRequest(StrictModel):
         "them while they are small, `all` always (up to a cap).",
     )
     terms_at: Optional[Annotated[list[TermSelection], Field(max_length=limits.MAX_TERMS_AT)]] = Field(
-        default=None, description="Expand only these cells (overrides `terms`), e.g. for a large input."
+        default=None,
+        description="Expand only these cells (overrides `terms`), e.g. for a large input. The products of "
+        "all the cells are capped as for `all`: cells past the cap are left out, and `terms_omitted` says "
+        "which, to ask for in another request.",
     )
 
     model_config = {"json_schema_extra": {"examples": [FIG_9_4]}}
@@ -137,4 +140,6 @@ class Conv2dResponse(BaseModel):
     updated_kernel: Optional[Nested] = Field(description="F − α·∂L/∂F, when a learning rate was given.")
     updated_bias: Optional[Nested] = Field(description="b − α·∂L/∂b, when a learning rate and a bias were given.")
     terms: Optional[list[CellTerms]] = Field(description="Per-element expansions, as asked by `terms` / `terms_at`.")
-    terms_omitted: Optional[str] = Field(description="Why the expansions were left out, when they were.")
+    terms_omitted: Optional[str] = Field(
+        description="Why the expansions were left out, when they were, or which of the `terms_at` cells were."
+    )

@@ -132,6 +132,11 @@ TINY_CNN = {
 }
 
 
+# A chain whose layers take no parameters, so that its share link is the request's fields alone: the
+# example of GET /api/v1/network's parameters (a layer's own fields go in as `layers[i].kernel=…`).
+PLAIN_CHAIN = {"input": [[1, -2], [3, 4]], "layers": [{"type": "relu"}, {"type": "flatten"}], "target": [0, 0, 1, 1]}
+
+
 class NetworkRequest(StrictModel):
     """A chain of layers (Fig. 9.2), a target, and how to train it."""
 
@@ -152,7 +157,8 @@ class NetworkRequest(StrictModel):
     steps: Steps = Field(
         default=1,
         description=f"Training steps, 1 to {limits.MAX_TRAINING_STEPS}; also at most {limits.MAX_NETWORK_WORK:.0e} "
-        "multiply-adds in all.",
+        "units of work in all (one unit is about one multiply-add of a convolution; pooling, activations and "
+        "dense layers count what each of their elements costs, and every layer a fixed overhead).",
     )
 
     model_config = {"json_schema_extra": {"examples": [TINY_CNN]}}

@@ -272,6 +272,8 @@ async function askTerms(field, index, more = []) {
     return;
   }
   model.addTerms(result.data.terms ?? []);
+  // Cells past the API's cap on products come back without terms: ask for them again when needed.
+  wanted.filter(([f, i]) => !model.terms.has(cellKey(f, i))).forEach(([f, i]) => page.asked.delete(cellKey(f, i)));
   page.stages.forEach((_, stage) => drawStage(stage));
 }
 
