@@ -166,11 +166,12 @@ def rnn_forward(x: np.ndarray, y: np.ndarray, params: RnnParams, spec: RnnSpec) 
             state = h[t] = _hidden(spec.hidden_activation, a[t])
         h_prev = np.vstack([params.h0[None], h[:-1]])
         o = h @ params.V.T + params.c
-        _check_forward_finite(a, o)
+        if not (np.isfinite(a).all() and np.isfinite(o).all()):
+            raise _forward_overflow(x, y, params, (from_input, from_state, a, h, o), None)
         y_hat, losses, grad_y_hat, grad_o = _losses(o, y, spec)
         total = float(losses.sum())
-    if not np.isfinite(total):
-        raise _loss_overflow(y, y_hat, losses)
+        if not np.isfinite(total):
+            raise _forward_overflow(x, y, params, (from_input, from_state, a, h, o), losses)
     derivative = _hidden_derivative(spec.hidden_activation, a, h)
     cache = RnnCache(
         x, y, params, spec, h_prev, from_input, from_state, a, h, derivative, o, y_hat, losses, grad_y_hat, grad_o
@@ -400,16 +401,66 @@ def _check(x: np.ndarray, y: np.ndarray, p: RnnParams, spec: RnnSpec) -> None:
             raise InvalidInput(name, f"has {vector.size} number(s) but needs {meaning} = {size}")
 
 
-def _loss_overflow(y: np.ndarray, y_hat: np.ndarray, losses: np.ndarray) -> InvalidInput:
-    """Blame the target or the output, whichever is the larger at the first step that overflows."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        t = int(np.flatnonzero(~np.isfinite(np.cumsum(losses)))[0])
-    target, output = float(np.abs(y[t]).max()), float(np.abs(y_hat[t]).max())
+# Past this size a number is on its way out of float64: the losses square differences of
+# predictions and targets and add up to 64 × 16 of them, which overflows from about 1e152 on.
+_HUGE = 1e150
+
+
+def _forward_overflow(
+    x: np.ndarray,
+    y: np.ndarray,
+    p: RnnParams,
+    forward: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    losses: np.ndarray | None,
+) -> InvalidInput:
+    """Name the field where the forward pass first grows out of float64's reach, not where it finally overflows.
+
+    `forward` is (U xᵗ, W hᵗ⁻¹, aᵗ, hᵗ, oᵗ) over t; `losses` the Lᵗ, or None when aᵗ or oᵗ
+    already overflowed. The steps are read in the order they are computed, aᵗ, oᵗ, Lᵗ for
+    t = 1 … T (hᵗ is never larger than aᵗ, and ỹᵗ never larger than oᵗ), and the first that is
+    huge or not finite is blamed on its largest term: aᵗ = U xᵗ + W hᵗ⁻¹ + b on x or U, on W (h⁰
+    at step 1) or on b; oᵗ = V hᵗ + c on V or c; a loss that overflows while aᵗ and oᵗ stay
+    moderate on the target yᵗ.
+    """
+    from_input, from_state, a, h, o = forward
+    running = None if losses is None else np.cumsum(losses)[:, None]
+    candidates = [("aᵗ", a), ("oᵗ", o)] + ([] if running is None else [("the loss", running)])
+    t_over, what = min((_first_bad(rows), name) for name, rows in candidates if not np.isfinite(rows).all())
+    overflow = f"{what} overflows float64 (±1.8e308) at step {t_over + 1}"
+    for t in range(t_over + 1):
+        if _size(a[t]) >= _HUGE:
+            terms = {"U xᵗ": _size(from_input[t]), "W hᵗ⁻¹": _size(from_state[t]), "b": _size(p.b)}
+            term = max(terms, key=terms.__getitem__)
+            if term == "U xᵗ":
+                field = "x" if _size(x[t]) >= _size(p.U) else "U"
+            elif term == "W hᵗ⁻¹":
+                field = "h0" if t == 0 and _size(p.h0) > _size(p.W) else "W"
+            else:
+                field = "b"
+            return _grows_too_large(field, "aᵗ", "U xᵗ + W hᵗ⁻¹ + b", term, a[t], t, (t, "aᵗ") == (t_over, what), overflow)
+        if _size(o[t]) >= _HUGE:
+            terms = {"V hᵗ": _size(p.V @ h[t]), "c": _size(p.c)}
+            term = max(terms, key=terms.__getitem__)
+            field = "V" if term == "V hᵗ" else "c"
+            return _grows_too_large(field, "oᵗ", "V hᵗ + c", term, o[t], t, (t, "oᵗ") == (t_over, what), overflow)
+    return InvalidInput("y", f"the numbers are too large: yᵗ reaches {_size(y[t_over]):.3g} at step {t_over + 1}: {overflow}")
+
+
+def _grows_too_large(
+    field: str, name: str, formula: str, term: str, row: np.ndarray, t: int, overflows_here: bool, overflow: str
+) -> InvalidInput:
+    """'aᵗ reaches 1e+300 at step 2, most of it from W hᵗ⁻¹ (aᵗ = …); the loss … overflows …'."""
+    grows = "overflows float64 (±1.8e308)" if overflows_here else f"reaches {_size(row):.3g}"
+    tail = "" if overflows_here else f"; {overflow}"
     return InvalidInput(
-        "y" if target >= output else "V",
-        f"the loss overflows float64 (±1.8e308) at step {t + 1}: {'yᵗ' if target >= output else 'ỹᵗ'} "
-        f"reaches {max(target, output):.3g}",
+        field, f"the numbers are too large: {name} {grows} at step {t + 1}, most of it from {term} ({name} = {formula}){tail}"
     )
+
+
+def _size(array: np.ndarray) -> float:
+    """The largest magnitude in `array`; NaN (inf − inf) counts as infinite, 0 for no numbers."""
+    with np.errstate(invalid="ignore"):
+        return float(np.nan_to_num(np.abs(array), nan=np.inf).max(initial=0.0))
 
 
 def row_norms(rows: np.ndarray) -> np.ndarray:
@@ -418,19 +469,6 @@ def row_norms(rows: np.ndarray) -> np.ndarray:
     safe = np.where(scale > 0, scale, 1.0)
     with np.errstate(over="ignore"):
         return safe * np.linalg.norm(rows / safe[:, None], axis=1)
-
-
-def _check_forward_finite(a: np.ndarray, o: np.ndarray) -> None:
-    if not np.isfinite(a).all():
-        t = _first_bad(a)
-        raise InvalidInput(
-            "x" if t == 0 else "W",
-            f"the numbers are too large: aᵗ overflows float64 (±1.8e308) at step {t + 1}",
-        )
-    if not np.isfinite(o).all():
-        raise InvalidInput(
-            "V", f"the numbers are too large: oᵗ overflows float64 (±1.8e308) at step {_first_bad(o) + 1}"
-        )
 
 
 def _check_backward_finite(grads: RnnGrads) -> None:
