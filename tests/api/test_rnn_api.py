@@ -119,6 +119,31 @@ def test_truncated_preset_cuts_the_flow_every_four_steps(client) -> None:
     assert all(s["last_loss_grad_h_norm"] > 0.0 for s in steps[12:])
 
 
+def test_truncated_preset_predicts_within_each_block(client) -> None:
+    """No gradient travels more than k − 1 = 3 steps, so W's rate is drawn back from each block's end."""
+    got = post(client, TRUNCATED).json()
+    spectrum, steps = got["spectrum"], got["steps"]
+    block = [s["block_last_loss_grad_h_norm"] for s in steps]
+    assert all(n > 0 for n in block), block
+    assert block[12:] == [s["last_loss_grad_h_norm"] for s in steps[12:]]  # the last block's end is T
+    assert spectrum["longest_reach"] == 3
+    assert spectrum["measured_rate"] == pytest.approx(1.5, rel=1e-9)  # measured within the blocks, not across cuts
+    for end in (3, 7, 11, 15):  # each block t = end − 2 … end + 1 is anchored at its own end
+        for distance in range(4):
+            t = end - distance
+            assert spectrum["norm_estimate"][t] == pytest.approx(block[end] * 1.5**distance, rel=1e-12), (end, t)
+            assert spectrum["norm_bound"][t] >= block[t] * (1 - 1e-12), (end, t)
+    assert max(spectrum["norm_bound"]) <= spectrum["rate_bound"] ** 3 * max(block) * (1 + 1e-12)
+
+
+def test_without_truncation_the_rates_span_the_whole_sequence(client) -> None:
+    got = post(client, EXPLODING).json()
+    spectrum, steps = got["spectrum"], got["steps"]
+    assert spectrum["longest_reach"] == 15
+    assert [s["block_last_loss_grad_h_norm"] for s in steps] == [s["last_loss_grad_h_norm"] for s in steps]
+    assert spectrum["norm_estimate"][0] == pytest.approx(steps[-1]["last_loss_grad_h_norm"] * 1.5**15, rel=1e-12)
+
+
 def test_a_bound_past_float64_is_null_not_an_error(client) -> None:
     """Saturated tanh units stop the gradient while σ_max(W)⁶³ is far past float64."""
     body = {"x": [[1.0]] * 64, "y": [[0.0]] * 64, "U": [[1.0]], "W": [[1e10]], "V": [[1.0]]}
@@ -186,7 +211,8 @@ BAD_INPUTS = [
     ({**BASE, "W": [[1e300, 0], [0, 1e300]], "hidden_activation": "relu"}, "W",
      "aᵗ reaches 1e+300 at step 2, most of it from W hᵗ⁻¹ (aᵗ = U xᵗ + W hᵗ⁻¹ + b); the loss overflows"),
     ({**BASE, "U": [[1e300], [1e300]], "x": [[1e300], [1]]}, "x", "aᵗ overflows float64 (±1.8e308) at step 1"),
-    ({**BASE, "U": [[1e300], [1e300]], "hidden_activation": "relu"}, "U", "aᵗ reaches 1e+300 at step 1, most of it from U xᵗ"),
+    ({**BASE, "U": [[1e300], [1e300]], "hidden_activation": "relu"}, "U",
+     "aᵗ reaches 1e+300 at step 1, most of it from U xᵗ"),
     ({**BASE, "b": [1e300, 0], "hidden_activation": "relu"}, "b", "most of it from b"),
     ({**BASE, "h0": [1e300, 0], "W": [[2, 0], [0, 2]], "hidden_activation": "relu"}, "h0", "at step 1"),
     ({**BASE, "V": [[1e300, 1e300]], "U": [[1e10], [1e10]], "hidden_activation": "relu"}, "V", "oᵗ overflows"),
