@@ -42,7 +42,33 @@ def close(got, expected, what: str) -> None:
     np.testing.assert_allclose(np.asarray(got, float), np.asarray(expected, float), rtol=1e-9, atol=1e-12, err_msg=what)
 
 
-@pytest.mark.parametrize("body", [TINY, CLASSIFIER, TRUNCATED], ids=["tiny", "classifier", "truncated"])
+def largest_body() -> dict:
+    """T = 64 steps of d_in = d_h = d_out = 16, the limits, with small weights so that nothing overflows."""
+    rng = np.random.default_rng(64)
+    T, d = 64, 16
+    return {
+        "x": rng.normal(size=(T, d)).tolist(),
+        "y": rng.normal(size=(T, d)).tolist(),
+        "U": rng.normal(scale=0.3, size=(d, d)).tolist(),
+        "W": rng.normal(scale=1.1 / np.sqrt(d), size=(d, d)).tolist(),
+        "V": rng.normal(scale=0.3, size=(d, d)).tolist(),
+        "b": rng.normal(scale=0.1, size=d).tolist(),
+        "c": rng.normal(scale=0.1, size=d).tolist(),
+        "h0": rng.normal(scale=0.5, size=d).tolist(),
+        "hidden_activation": "tanh",
+        "output_activation": "sigmoid",
+        "loss": "half_sse",
+        "truncation": 8,
+        "learning_rate": 0.01,
+    }
+
+
+LARGEST = largest_body()
+
+
+@pytest.mark.parametrize(
+    "body", [TINY, CLASSIFIER, TRUNCATED, LARGEST], ids=["tiny", "classifier", "truncated", "T64-d16-k8"]
+)
 def test_every_step_and_gradient_matches_torch(client, body) -> None:
     response = post(client, body)
     assert response.status_code == 200, response.text
@@ -134,6 +160,12 @@ def test_truncated_preset_predicts_within_each_block(client) -> None:
             assert spectrum["norm_estimate"][t] == pytest.approx(block[end] * 1.5**distance, rel=1e-12), (end, t)
             assert spectrum["norm_bound"][t] >= block[t] * (1 - 1e-12), (end, t)
     assert max(spectrum["norm_bound"]) <= spectrum["rate_bound"] ** 3 * max(block) * (1 + 1e-12)
+
+
+def test_the_largest_truncated_network_predicts_over_k_minus_1_steps(client) -> None:
+    spectrum = post(client, LARGEST).json()["spectrum"]
+    assert spectrum["longest_reach"] == 7 and spectrum["measured_rate"] is not None
+    assert all(value is not None for value in spectrum["norm_bound"] + spectrum["norm_estimate"])
 
 
 def test_without_truncation_the_rates_span_the_whole_sequence(client) -> None:
