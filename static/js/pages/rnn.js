@@ -14,7 +14,7 @@ import { backwardStep, explain, forwardStep } from "./rnn-explain.js";
 import { RnnForm } from "./rnn-form.js";
 import { RnnModel } from "./rnn-model.js";
 import { NormsView } from "./rnn-norms.js";
-import { LINK_SCHEMA, followShape, linkFields, requestBody, resized, stateFromQuery } from "./rnn-request.js";
+import { LINK_SCHEMA, followShape, linkFields, linkNotes, requestBody, resized, stateFromQuery } from "./rnn-request.js";
 import { STAGE_TITLES, buildSteps } from "./rnn-steps.js";
 import { UnrolledView } from "./rnn-unrolled.js";
 import { GradientsView, updateView } from "./rnn-weights.js";
@@ -102,12 +102,12 @@ const runner = new PageRunner({
   },
 });
 // The settings panel keeps the shapes in step: an edited array or size reshapes the others.
-runner.attach(
-  new RnnForm(runner.state, {
-    onChange: (next, field) => runner.edit(Array.isArray(next[field]) ? followShape(runner.state, next, field) : next),
-    onResize: (sizes) => runner.edit(resized(runner.state, sizes)),
-  }),
-);
+const form = new RnnForm(runner.state, {
+  onChange: (next, field) => runner.edit(Array.isArray(next[field]) ? followShape(runner.state, next, field) : next),
+  onResize: (sizes) => runner.edit(resized(runner.state, sizes)),
+});
+runner.attach(form);
+if (!link.exercise) form.showLinkNotes(linkNotes(location.search));
 const { timeline } = runner;
 
 const practice = new Practice({
