@@ -161,7 +161,7 @@ export class UnrolledView {
         this.columns[t].cells.push(td);
         const grid = this.#grid(row.field, t, registry);
         if (grid) {
-          if (row.field === "h" && t > 0) td.append(this.#carry("→", "carried in from the step before"));
+          if (row.field === "h" && t > 0) td.append(this.#carry("→", "carried in from the step before", "is-in"));
           td.append(grid.element);
           this.columns[t][row.backward ? "backward" : "forward"].push(grid);
           if (row.field === "grad_h_from_next" && t > 0) {
@@ -170,7 +170,7 @@ export class UnrolledView {
             else if (step.cut) {
               td.classList.add("is-cut");
               td.append(span("rnn-badge rnn-cut", `cut (k = ${model.truncation})`));
-            } else td.append(this.#carry("←", "sent back from the step after"));
+            } else td.append(this.#carry("←", "sent back from the step after", "is-back"));
           }
         }
         tr.append(td);
@@ -195,9 +195,15 @@ export class UnrolledView {
     return registry.grid({ path, values, label: `${name} at step ${t}`, section: "unrolled" });
   }
 
-  /** An arrow between two columns that lights up when the state (or its gradient) crosses it. */
-  #carry(arrow, words) {
-    const element = span("rnn-carry", arrow);
+  /**
+   * An arrow on the line between two columns that lights up when the state (or its gradient)
+   * crosses it; it sits on the line, so that it takes no width of its own.
+   * @param {string} arrow
+   * @param {string} words
+   * @param {"is-in"|"is-back"} side the column's left line (from step t − 1) or right line (from step t + 1)
+   */
+  #carry(arrow, words, side) {
+    const element = span(`rnn-carry ${side}`, arrow);
     element.title = words;
     element.setAttribute("aria-hidden", "true");
     return element;

@@ -14,6 +14,7 @@ import { backwardStep, explain, forwardStep } from "./rnn-explain.js";
 import { RnnForm } from "./rnn-form.js";
 import { RnnModel } from "./rnn-model.js";
 import { NormsView } from "./rnn-norms.js";
+import { equationDock, withPanel } from "./rnn-panel.js";
 import { LINK_SCHEMA, followShape, linkFields, linkNotes, requestBody, resized, stateFromQuery } from "./rnn-request.js";
 import { STAGE_TITLES, buildSteps } from "./rnn-steps.js";
 import { UnrolledView } from "./rnn-unrolled.js";
@@ -130,17 +131,17 @@ function showResult() {
   page.unrolled = new UnrolledView(model, registry, (s) => select(s, true));
   page.norms = new NormsView(model, { onSelect: (s) => select(s, true) });
   page.gradients = new GradientsView(model, registry);
-  const panels = { unrolled: panel(0), gradients: panel(2), update: panel(3) };
+  const docks = { unrolled: equationDock(0), gradients: equationDock(2), update: equationDock(3) };
   const bodies = {
-    unrolled: [legend(), withPanel(page.unrolled.element, panels.unrolled)],
+    unrolled: [legend(), withPanel(page.unrolled.element, docks.unrolled, true)],
     norms: [hidesAnyOf("steps[].grad_h") ? hiddenNorms() : page.norms.element],
-    gradients: [withPanel(page.gradients.element, panels.gradients)],
-    update: [withPanel(updateView(model, registry, () => runner.edit({ ...runner.state, learning_rate: "0.1" })), panels.update)],
+    gradients: [withPanel(page.gradients.element, docks.gradients)],
+    update: [withPanel(updateView(model, registry, () => runner.edit({ ...runner.state, learning_rate: "0.1" })), docks.update)],
   };
   page.parts = {};
   stagesElement.replaceChildren(
     ...PARTS.map((part, k) => {
-      const view = partSection(part, k, bodies[part.key], panels[part.key] ?? null);
+      const view = partSection(part, k, bodies[part.key], docks[part.key]?.region ?? null);
       page.parts[part.key] = view;
       return view.section;
     }),
@@ -168,15 +169,6 @@ function legend() {
 }
 
 /**
- * Content and its equation panel: side by side on a wide screen, the panel under it otherwise.
- * @param {HTMLElement} content
- * @param {HTMLElement} equationPanel
- */
-function withPanel(content, equationPanel) {
-  return element("div", "rnn-with-panel", content, equationPanel);
-}
-
-/**
  * A numbered section of the result.
  * @param {{key: string, title: string, cite: string}} part
  * @param {number} k
@@ -191,19 +183,6 @@ function partSection(part, k, children, equationPanel) {
   section.dataset.stage = String(k);
   section.setAttribute("aria-labelledby", heading.id);
   return { section, panel: equationPanel };
-}
-
-/**
- * An equation panel: what is pointed at, or what the timeline is at.
- * @param {number} k the part's index
- */
-function panel(k) {
-  const region = element("div", "equation-panel rnn-panel");
-  region.setAttribute("aria-live", "polite");
-  region.setAttribute("role", "region");
-  region.setAttribute("aria-label", `Equation, part ${k + 1}`);
-  region.tabIndex = 0; // long equations scroll sideways, also by keyboard
-  return region;
 }
 
 /**
