@@ -225,8 +225,7 @@ function drawStep(index, stepped) {
       break;
   }
   unrolled.show(forward, backward, current);
-  for (const cell of unrolled.table.querySelectorAll(".is-stepped")) cell.classList.remove("is-stepped");
-  if (stepped && current) for (const cell of unrolled.columns[current.t].cells) cell.classList.add("is-stepped");
+  unrolled.step(stepped && current ? current.t : null);
   norms.reveal(step.stage < 1 ? T : step.kind === "backward" ? s : 0);
   gradients.focus(step.weight);
   if (step.s !== null) select(step.s, false);
@@ -247,7 +246,7 @@ function drawStep(index, stepped) {
 function select(s, fromChart) {
   page.selected = s;
   page.norms?.select(s);
-  page.gradients?.setStep(s);
+  page.gradients?.setStep(s, fromChart);
   if (fromChart) {
     page.unrolled?.scrollToColumn(s + 1, smoothMotion());
     drawPanels(false);
