@@ -45,10 +45,6 @@ OUTPUT_ACTIVATIONS: tuple[str, ...] = ("identity", "softmax", "sigmoid")
 # softmax or the sigmoid itself), so that ∂Lᵗ/∂oᵗ is the simple ỹᵗ − yᵗ (÷ d_out for bce).
 _COMBINED_OUTPUT = {"cross_entropy": "softmax", "bce": "sigmoid"}
 
-# sup |σ₁′|: how much one step back can stretch a gradient through the activation.
-_DERIVATIVE_BOUND = {"tanh": 1.0, "relu": 1.0, "sigmoid": 0.25}
-
-
 @dataclass(frozen=True)
 class RnnSpec:
     """Everything about the network that is not a number: activations, loss, truncation.
@@ -114,6 +110,7 @@ class RnnGrads(NamedTuple):
     grad_o: np.ndarray  # ∂L/∂oᵗ, T × d_out
     through_time: BackThroughTime  # of L = Σₜ Lᵗ
     last_loss: BackThroughTime  # of L^T alone: how far back one loss reaches
+    block_last_loss: BackThroughTime  # of each block's last loss alone (L^k, L^2k, …, L^T); L^T without truncation
     cut: np.ndarray  # bool, T: truncation cut the flow from step t+1 into hᵗ
     step_grad_U: np.ndarray  # ∂L/∂aᵗ (xᵗ)ᵀ, T × d_h × d_in
     step_grad_W: np.ndarray  # ∂L/∂aᵗ (hᵗ⁻¹)ᵀ, T × d_h × d_h
@@ -126,24 +123,6 @@ class RnnGrads(NamedTuple):
     grad_b: np.ndarray
     grad_c: np.ndarray
     grad_h0: np.ndarray  # Wᵀ ∂L/∂a¹, d_h
-
-
-class Spectrum(NamedTuple):
-    """What W alone says about the per-step factor of a gradient travelling back in time.
-
-    Going back one step multiplies the gradient by Wᵀ diag(σ₁′(aᵗ)), whose norm is at most
-    ‖W‖₂ · sup|σ₁′|. So `rate_bound` = σ_max(W) · sup|σ₁′| is a true upper bound on
-    ‖∂L^T/∂hᵗ⁻¹‖ / ‖∂L^T/∂hᵗ‖ — below 1 the gradient must vanish geometrically. The
-    spectral radius ρ(W) is the long-run rate of ‖(Wᵀ)ⁿ‖^{1/n}, so `rate_estimate` =
-    ρ(W) · sup|σ₁′| estimates the rate while the activation stays near its steepest point;
-    it is neither a bound nor the truth (saturating units shrink σ₁′ below its sup).
-    """
-
-    spectral_radius: float  # ρ(W) = max |λᵢ(W)|
-    largest_singular_value: float  # σ_max(W) = ‖W‖₂
-    derivative_bound: float  # sup |σ₁′|: 1 for tanh and relu, ¼ for sigmoid
-    rate_bound: float
-    rate_estimate: float
 
 
 def rnn_forward(x: np.ndarray, y: np.ndarray, params: RnnParams, spec: RnnSpec) -> tuple[float, RnnCache]:
@@ -166,11 +145,12 @@ def rnn_forward(x: np.ndarray, y: np.ndarray, params: RnnParams, spec: RnnSpec) 
             state = h[t] = _hidden(spec.hidden_activation, a[t])
         h_prev = np.vstack([params.h0[None], h[:-1]])
         o = h @ params.V.T + params.c
-        _check_forward_finite(a, o)
+        if not (np.isfinite(a).all() and np.isfinite(o).all()):
+            raise _forward_overflow(x, y, params, (from_input, from_state, a, h, o), None)
         y_hat, losses, grad_y_hat, grad_o = _losses(o, y, spec)
         total = float(losses.sum())
-    if not np.isfinite(total):
-        raise _loss_overflow(y, y_hat, losses)
+        if not np.isfinite(total):
+            raise _forward_overflow(x, y, params, (from_input, from_state, a, h, o), losses)
     derivative = _hidden_derivative(spec.hidden_activation, a, h)
     cache = RnnCache(
         x, y, params, spec, h_prev, from_input, from_state, a, h, derivative, o, y_hat, losses, grad_y_hat, grad_o
@@ -188,6 +168,10 @@ def rnn_backward(cache: RnnCache) -> RnnGrads:
         last_only = np.zeros_like(from_output)
         last_only[-1] = from_output[-1]
         last_loss = _back_through_time(last_only, cache.hidden_derivative, p.W, cut)
+        # Blocks do not exchange gradients, so one pass gives each block's last loss alone.
+        block_ends = np.append(cut[:-1], True)
+        block_last_only = np.where(block_ends[:, None], from_output, 0.0)
+        block_last_loss = _back_through_time(block_last_only, cache.hidden_derivative, p.W, cut)
         grad_a = through_time.grad_a
         step_U = np.einsum("ti,tj->tij", grad_a, cache.x)
         step_W = np.einsum("ti,tj->tij", grad_a, cache.h_prev)
@@ -196,6 +180,7 @@ def rnn_backward(cache: RnnCache) -> RnnGrads:
             grad_o=cache.grad_o,
             through_time=through_time,
             last_loss=last_loss,
+            block_last_loss=block_last_loss,
             cut=cut,
             step_grad_U=step_U,
             step_grad_W=step_W,
@@ -219,45 +204,6 @@ def truncation_cuts(T: int, truncation: int | None) -> np.ndarray:
     if truncation is None:
         return np.zeros(T, dtype=bool)
     return (steps % truncation == 0) & (steps < T)
-
-
-def recurrence_spectrum(W: np.ndarray, hidden_activation: str) -> Spectrum:
-    """ρ(W), σ_max(W) and the per-step rates they give (see :class:`Spectrum`).
-
-    W is scaled by its largest entry first so that LAPACK never sees numbers near overflow.
-    """
-    if hidden_activation not in _DERIVATIVE_BOUND:
-        raise InvalidInput("hidden_activation", f"unknown activation {hidden_activation!r}")
-    scale = float(np.abs(W).max())
-    if scale == 0.0:
-        radius = singular = 0.0
-    else:
-        radius = scale * float(np.abs(np.linalg.eigvals(W / scale)).max())
-        singular = scale * float(np.linalg.norm(W / scale, 2))
-    if not (np.isfinite(radius) and np.isfinite(singular)):
-        raise InvalidInput("W", "is too large: its largest singular value overflows float64 (±1.8e308)")
-    bound = _DERIVATIVE_BOUND[hidden_activation]
-    return Spectrum(radius, singular, bound, singular * bound, radius * bound)
-
-
-def geometric_curve(anchor: float, rate: float, T: int) -> np.ndarray:
-    """anchor · rateᵀ⁻ᵗ for t = 1 … T: a geometric rate drawn back in time from step T.
-
-    Entries past float64's range come out as inf; the caller decides how to show them.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        curve = anchor * rate ** np.arange(T - 1, -1, -1, dtype=float)
-    return np.where(anchor == 0.0, 0.0, curve)
-
-
-def measured_rate(norms: np.ndarray) -> float | None:
-    """(‖∂L^T/∂h¹‖ / ‖∂L^T/∂h^T‖)^{1/(T−1)}: the geometric mean of the measured per-step factors.
-
-    None when it is undefined: one step, or a norm that is zero (cut by truncation, or dead units).
-    """
-    if norms.size < 2 or norms[0] == 0.0 or norms[-1] == 0.0:
-        return None
-    return float(np.exp((np.log(norms[0]) - np.log(norms[-1])) / (norms.size - 1)))
 
 
 def _back_through_time(
@@ -400,16 +346,68 @@ def _check(x: np.ndarray, y: np.ndarray, p: RnnParams, spec: RnnSpec) -> None:
             raise InvalidInput(name, f"has {vector.size} number(s) but needs {meaning} = {size}")
 
 
-def _loss_overflow(y: np.ndarray, y_hat: np.ndarray, losses: np.ndarray) -> InvalidInput:
-    """Blame the target or the output, whichever is the larger at the first step that overflows."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        t = int(np.flatnonzero(~np.isfinite(np.cumsum(losses)))[0])
-    target, output = float(np.abs(y[t]).max()), float(np.abs(y_hat[t]).max())
-    return InvalidInput(
-        "y" if target >= output else "V",
-        f"the loss overflows float64 (±1.8e308) at step {t + 1}: {'yᵗ' if target >= output else 'ỹᵗ'} "
-        f"reaches {max(target, output):.3g}",
-    )
+# Past this size a number is on its way out of float64: the losses square differences of
+# predictions and targets and add up to 64 × 16 of them, which overflows from about 1e152 on.
+_HUGE = 1e150
+
+
+def _forward_overflow(
+    x: np.ndarray,
+    y: np.ndarray,
+    p: RnnParams,
+    forward: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    losses: np.ndarray | None,
+) -> InvalidInput:
+    """Name the field where the forward pass first grows out of float64's reach, not where it finally overflows.
+
+    `forward` is (U xᵗ, W hᵗ⁻¹, aᵗ, hᵗ, oᵗ) over t; `losses` the Lᵗ, or None when aᵗ or oᵗ
+    already overflowed. The steps are read in the order they are computed, aᵗ, oᵗ, Lᵗ for
+    t = 1 … T (hᵗ is never larger than aᵗ, and ỹᵗ never larger than oᵗ), and the first that is
+    huge or not finite is blamed on its largest term: aᵗ = U xᵗ + W hᵗ⁻¹ + b on x or U, on W (h⁰
+    at step 1) or on b; oᵗ = V hᵗ + c on V or c; a loss that overflows while aᵗ and oᵗ stay
+    moderate on the target yᵗ.
+    """
+    from_input, from_state, a, h, o = forward
+    running = None if losses is None else np.cumsum(losses)[:, None]
+    candidates = [("aᵗ", a), ("oᵗ", o)] + ([] if running is None else [("the loss", running)])
+    t_over, what = min((_first_bad(rows), name) for name, rows in candidates if not np.isfinite(rows).all())
+    overflow = f"{what} overflows float64 (±1.8e308) at step {t_over + 1}"
+    for t in range(t_over + 1):
+        if _size(a[t]) >= _HUGE:
+            terms = {"U xᵗ": _size(from_input[t]), "W hᵗ⁻¹": _size(from_state[t]), "b": _size(p.b)}
+            term = max(terms, key=terms.__getitem__)
+            if term == "U xᵗ":
+                field = "x" if _size(x[t]) >= _size(p.U) else "U"
+            elif term == "W hᵗ⁻¹":
+                field = "h0" if t == 0 and _size(p.h0) > _size(p.W) else "W"
+            else:
+                field = "b"
+            here = (t, "aᵗ") == (t_over, what)
+            return _grows_too_large(field, "aᵗ", "U xᵗ + W hᵗ⁻¹ + b", term, a[t], t, here, overflow)
+        if _size(o[t]) >= _HUGE:
+            terms = {"V hᵗ": _size(p.V @ h[t]), "c": _size(p.c)}
+            term = max(terms, key=terms.__getitem__)
+            field = "V" if term == "V hᵗ" else "c"
+            here = (t, "oᵗ") == (t_over, what)
+            return _grows_too_large(field, "oᵗ", "V hᵗ + c", term, o[t], t, here, overflow)
+    target = _size(y[t_over])
+    return InvalidInput("y", f"the numbers are too large: yᵗ reaches {target:.3g} at step {t_over + 1}: {overflow}")
+
+
+def _grows_too_large(
+    field: str, name: str, formula: str, term: str, row: np.ndarray, t: int, overflows_here: bool, overflow: str
+) -> InvalidInput:
+    """'aᵗ reaches 1e+300 at step 2, most of it from W hᵗ⁻¹ (aᵗ = …); the loss … overflows …'."""
+    grows = "overflows float64 (±1.8e308)" if overflows_here else f"reaches {_size(row):.3g}"
+    tail = "" if overflows_here else f"; {overflow}"
+    where = f"at step {t + 1}, most of it from {term} ({name} = {formula})"
+    return InvalidInput(field, f"the numbers are too large: {name} {grows} {where}{tail}")
+
+
+def _size(array: np.ndarray) -> float:
+    """The largest magnitude in `array`; NaN (inf − inf) counts as infinite, 0 for no numbers."""
+    with np.errstate(invalid="ignore"):
+        return float(np.nan_to_num(np.abs(array), nan=np.inf).max(initial=0.0))
 
 
 def row_norms(rows: np.ndarray) -> np.ndarray:
@@ -420,23 +418,11 @@ def row_norms(rows: np.ndarray) -> np.ndarray:
         return safe * np.linalg.norm(rows / safe[:, None], axis=1)
 
 
-def _check_forward_finite(a: np.ndarray, o: np.ndarray) -> None:
-    if not np.isfinite(a).all():
-        t = _first_bad(a)
-        raise InvalidInput(
-            "x" if t == 0 else "W",
-            f"the numbers are too large: aᵗ overflows float64 (±1.8e308) at step {t + 1}",
-        )
-    if not np.isfinite(o).all():
-        raise InvalidInput(
-            "V", f"the numbers are too large: oᵗ overflows float64 (±1.8e308) at step {_first_bad(o) + 1}"
-        )
-
-
 def _check_backward_finite(grads: RnnGrads) -> None:
     per_step = (
         grads.through_time.grad_h, grads.through_time.grad_a, grads.through_time.norm[:, None],
-        grads.last_loss.grad_h, grads.last_loss.norm[:, None], grads.step_grad_U, grads.step_grad_W, grads.step_grad_V,
+        grads.last_loss.grad_h, grads.last_loss.norm[:, None], grads.block_last_loss.norm[:, None],
+        grads.step_grad_U, grads.step_grad_W, grads.step_grad_V,
     )
     bad = [np.flatnonzero(~np.isfinite(q.reshape(q.shape[0], -1)).all(axis=1)) for q in per_step]
     bad_steps = np.concatenate(bad)

@@ -42,7 +42,33 @@ def close(got, expected, what: str) -> None:
     np.testing.assert_allclose(np.asarray(got, float), np.asarray(expected, float), rtol=1e-9, atol=1e-12, err_msg=what)
 
 
-@pytest.mark.parametrize("body", [TINY, CLASSIFIER, TRUNCATED], ids=["tiny", "classifier", "truncated"])
+def largest_body() -> dict:
+    """T = 64 steps of d_in = d_h = d_out = 16, the limits, with small weights so that nothing overflows."""
+    rng = np.random.default_rng(64)
+    T, d = 64, 16
+    return {
+        "x": rng.normal(size=(T, d)).tolist(),
+        "y": rng.normal(size=(T, d)).tolist(),
+        "U": rng.normal(scale=0.3, size=(d, d)).tolist(),
+        "W": rng.normal(scale=1.1 / np.sqrt(d), size=(d, d)).tolist(),
+        "V": rng.normal(scale=0.3, size=(d, d)).tolist(),
+        "b": rng.normal(scale=0.1, size=d).tolist(),
+        "c": rng.normal(scale=0.1, size=d).tolist(),
+        "h0": rng.normal(scale=0.5, size=d).tolist(),
+        "hidden_activation": "tanh",
+        "output_activation": "sigmoid",
+        "loss": "half_sse",
+        "truncation": 8,
+        "learning_rate": 0.01,
+    }
+
+
+LARGEST = largest_body()
+
+
+@pytest.mark.parametrize(
+    "body", [TINY, CLASSIFIER, TRUNCATED, LARGEST], ids=["tiny", "classifier", "truncated", "T64-d16-k8"]
+)
 def test_every_step_and_gradient_matches_torch(client, body) -> None:
     response = post(client, body)
     assert response.status_code == 200, response.text
@@ -119,6 +145,37 @@ def test_truncated_preset_cuts_the_flow_every_four_steps(client) -> None:
     assert all(s["last_loss_grad_h_norm"] > 0.0 for s in steps[12:])
 
 
+def test_truncated_preset_predicts_within_each_block(client) -> None:
+    """No gradient travels more than k − 1 = 3 steps, so W's rate is drawn back from each block's end."""
+    got = post(client, TRUNCATED).json()
+    spectrum, steps = got["spectrum"], got["steps"]
+    block = [s["block_last_loss_grad_h_norm"] for s in steps]
+    assert all(n > 0 for n in block), block
+    assert block[12:] == [s["last_loss_grad_h_norm"] for s in steps[12:]]  # the last block's end is T
+    assert spectrum["longest_reach"] == 3
+    assert spectrum["measured_rate"] == pytest.approx(1.5, rel=1e-9)  # measured within the blocks, not across cuts
+    for end in (3, 7, 11, 15):  # each block t = end − 2 … end + 1 is anchored at its own end
+        for distance in range(4):
+            t = end - distance
+            assert spectrum["norm_estimate"][t] == pytest.approx(block[end] * 1.5**distance, rel=1e-12), (end, t)
+            assert spectrum["norm_bound"][t] >= block[t] * (1 - 1e-12), (end, t)
+    assert max(spectrum["norm_bound"]) <= spectrum["rate_bound"] ** 3 * max(block) * (1 + 1e-12)
+
+
+def test_the_largest_truncated_network_predicts_over_k_minus_1_steps(client) -> None:
+    spectrum = post(client, LARGEST).json()["spectrum"]
+    assert spectrum["longest_reach"] == 7 and spectrum["measured_rate"] is not None
+    assert all(value is not None for value in spectrum["norm_bound"] + spectrum["norm_estimate"])
+
+
+def test_without_truncation_the_rates_span_the_whole_sequence(client) -> None:
+    got = post(client, EXPLODING).json()
+    spectrum, steps = got["spectrum"], got["steps"]
+    assert spectrum["longest_reach"] == 15
+    assert [s["block_last_loss_grad_h_norm"] for s in steps] == [s["last_loss_grad_h_norm"] for s in steps]
+    assert spectrum["norm_estimate"][0] == pytest.approx(steps[-1]["last_loss_grad_h_norm"] * 1.5**15, rel=1e-12)
+
+
 def test_a_bound_past_float64_is_null_not_an_error(client) -> None:
     """Saturated tanh units stop the gradient while σ_max(W)⁶³ is far past float64."""
     body = {"x": [[1.0]] * 64, "y": [[0.0]] * 64, "U": [[1.0]], "W": [[1e10]], "V": [[1.0]]}
@@ -180,11 +237,18 @@ BAD_INPUTS = [
     ({**BASE, "learning_rate": 1e4}, "learning_rate", "less than or equal to 1000"),
     ({k: v for k, v in BASE.items() if k != "W"}, "W", "required"),
     ({**BASE, "k": 3}, "k", "not a field"),
+    # An overflow is blamed where the numbers first grow huge, not where float64 finally gives up.
     ({**BASE, "x": [[1e200], [1]], "U": [[1e100], [1e100]], "W": [[1e10, 0], [0, 1e10]], "hidden_activation": "relu"},
-     "W", "aᵗ overflows float64 (±1.8e308) at step 2"),
-    ({**BASE, "W": [[1e300, 0], [0, 1e300]], "hidden_activation": "relu"}, "V", "ỹᵗ reaches 2e+300"),
-    ({**BASE, "U": [[1e300], [1e300]], "x": [[1e300], [1]]}, "x", "at step 1"),
+     "x", "aᵗ reaches 1e+300 at step 1, most of it from U xᵗ"),
+    ({**BASE, "W": [[1e300, 0], [0, 1e300]], "hidden_activation": "relu"}, "W",
+     "aᵗ reaches 1e+300 at step 2, most of it from W hᵗ⁻¹ (aᵗ = U xᵗ + W hᵗ⁻¹ + b); the loss overflows"),
+    ({**BASE, "U": [[1e300], [1e300]], "x": [[1e300], [1]]}, "x", "aᵗ overflows float64 (±1.8e308) at step 1"),
+    ({**BASE, "U": [[1e300], [1e300]], "hidden_activation": "relu"}, "U",
+     "aᵗ reaches 1e+300 at step 1, most of it from U xᵗ"),
+    ({**BASE, "b": [1e300, 0], "hidden_activation": "relu"}, "b", "most of it from b"),
+    ({**BASE, "h0": [1e300, 0], "W": [[2, 0], [0, 2]], "hidden_activation": "relu"}, "h0", "at step 1"),
     ({**BASE, "V": [[1e300, 1e300]], "U": [[1e10], [1e10]], "hidden_activation": "relu"}, "V", "oᵗ overflows"),
+    ({**BASE, "c": [1e300], "hidden_activation": "relu"}, "c", "oᵗ reaches 1e+300 at step 1, most of it from c"),
     ({**BASE, "y": [[1e300], [0]], "hidden_activation": "relu"}, "y", "yᵗ reaches 1e+300"),
     (
         {"x": [[0]] * 4, "y": [[0]] * 4, "U": [[0]] * 3, "V": [[1, 2, 3]], "h0": [0.5] * 3,
@@ -278,4 +342,6 @@ def test_numbers_across_float64_give_a_full_answer_or_a_422(client, body) -> Non
     if response.status_code == 200:
         assert_numbers_everywhere(response.json())
     else:
-        assert response.json()["detail"][0]["field"] in ("x", "y", "W", "V", "learning_rate"), response.text
+        assert response.json()["detail"][0]["field"] in ("x", "y", "U", "W", "V", "b", "c", "h0", "learning_rate"), (
+            response.text
+        )

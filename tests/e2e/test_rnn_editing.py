@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from urllib.parse import quote
 
 from playwright.sync_api import Page, expect
 
@@ -122,3 +123,26 @@ def test_bad_input_shows_the_fields_message_and_nothing_else_breaks(page: Page, 
     page.get_by_label("Truncation k").fill("")
     expect(page.locator("#truncation-error")).to_be_hidden()
     expect(page.locator("#results")).not_to_have_class(re.compile("is-stale"))
+
+
+def test_a_link_says_beside_each_field_what_it_could_not_take(page: Page) -> None:
+    steps = ";".join(["1"] * 65)
+    hostile = "<img src=x onerror=alert(1)>"
+    page.goto(f"/rnn?x={steps}&y={steps}&U=1;1&W=0.5,0;0,0.5&V=1,1&hidden_activation=gelu&loss={quote(hostile)}")
+    expect(page.locator('[data-matrix="grad_W"] td[data-value]').first).to_be_attached()
+    activation = page.get_by_label("Hidden activation σ₁")
+    expect(activation).to_have_value("tanh")
+    expect(activation).to_have_accessible_description(re.compile("“gelu”, which this page does not know"))
+    expect(page.locator("#hidden_activation-link-note")).to_have_text(
+        "The link asks for the hidden activation “gelu”, which this page does not know (tanh, relu, sigmoid): "
+        "tanh is used instead."
+    )
+    expect(page.locator("#loss-link-note")).to_contain_text(f"the loss “{hostile}”, which")
+    assert page.locator("#editors img").count() == 0
+    expect(page.get_by_label("Steps T")).to_have_value("64")
+    expect(page.locator("#x-link-note")).to_have_text("The link gives 65 rows, but T is at most 64 steps: row 65 was left out.")
+    expect(page.locator("#y-link-note")).to_be_visible()
+    # Once the field is edited, what the link asked for no longer matters.
+    activation.select_option("relu")
+    expect(page.locator("#hidden_activation-link-note")).to_have_count(0)
+    expect(page.locator("#x-link-note")).to_be_visible()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from playwright.sync_api import Page, expect
 
 from app.gallery.rnn import EXAMPLES
@@ -105,3 +106,53 @@ def test_reduced_motion_shows_the_steps_without_motion(page: Page) -> None:
         "els => [...new Set(els.map(e => getComputedStyle(e).animationName + ' ' + getComputedStyle(e).transitionDuration))]",
     )
     assert motion == ["none 0s"], motion
+
+
+def largest_href() -> str:
+    """T = 64 steps of d = 16, the limits; tanh and small weights keep every number moderate."""
+    rng = np.random.default_rng(7)
+
+    def rows(a) -> str:
+        return ";".join(",".join(f"{v:.2f}" for v in row) for row in a)
+
+    T, d = 64, 16
+    return (
+        f"/rnn?x={rows(rng.uniform(-1, 1, (T, d)))}&y={rows(rng.uniform(-1, 1, (T, d)))}"
+        f"&U={rows(rng.uniform(-0.3, 0.3, (d, d)))}&W={rows(rng.normal(0, 0.25, (d, d)))}"
+        f"&V={rows(rng.uniform(-0.3, 0.3, (d, d)))}&loss=half_sse"
+    )
+
+
+def test_a_step_of_the_largest_network_redraws_only_what_it_changes(page: Page) -> None:
+    """At T = 64 and d = 16 the unrolled network has 13 000 numbers: a step must not make the browser
+    lay them all out again (an animated grid does) nor wait for the gradient terms to be redrawn."""
+    open_rnn(page, largest_href())
+    page.get_by_role("button", name="1 Forward").click()
+    expect(caption(page)).to_contain_text("h⁰, the state before step 1")
+    page.evaluate(
+        """() => {
+        window.__termChanges = 0;
+        new MutationObserver((records) => (window.__termChanges += records.length))
+          .observe(document.querySelector('.rnn-part-gradients'), {childList: true, subtree: true});
+    }"""
+    )
+    timings = []
+    for n in range(2, 8):
+        took, term_changes, animated = page.evaluate(
+            """() => {
+            const before = window.__termChanges;
+            const t0 = performance.now();
+            document.dispatchEvent(new KeyboardEvent('keydown', {key: 'l', bubbles: true}));
+            const took = performance.now() - t0;
+            const grids = document.querySelectorAll('.rnn-unrolled .matrix');
+            const animated = [...grids].filter((grid) => grid.getAnimations().length).length;
+            return [took, window.__termChanges - before, animated];
+        }"""
+        )
+        timings.append(took)
+        expect(caption(page)).to_contain_text(f"Step {n} of ")
+        assert term_changes == 0, f"step {n}: the gradient terms were redrawn before the step was shown"
+        assert animated == 0, f"step {n}: {animated} grids of the unrolled network are animated"
+    # Once the browser is idle the terms follow the step the timeline is at (step 6: t = 6).
+    expect(page.locator('[data-matrix="steps[5].contribution.grad_W"]')).to_be_attached(timeout=10_000)
+    print(f"time to draw a step at T = 64, d = 16: {sorted(timings)[len(timings) // 2]:.0f} ms (median)")

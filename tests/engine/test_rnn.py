@@ -17,13 +17,11 @@ from app.engine.rnn import (
     OUTPUT_ACTIVATIONS,
     RnnParams,
     RnnSpec,
-    geometric_curve,
-    measured_rate,
-    recurrence_spectrum,
     rnn_backward,
     rnn_forward,
     truncation_cuts,
 )
+from app.engine.rnn_rates import block_curve, blocks, measured_rate, predict_norms, recurrence_spectrum
 
 from .oracles import RnnCase, assert_close, central_difference, tensor, torch_rnn
 
@@ -75,6 +73,41 @@ def grads_of(tensors: list[torch.Tensor]) -> np.ndarray:
 
 @given(rnn_cases())
 def test_forward_and_bptt_match_torch_autograd(case: RnnCase) -> None:
+    assert_matches_torch(case)
+
+
+def largest_case(seed: int, hidden: str, loss: str, output: str, truncation: int | None) -> RnnCase:
+    """T = 64 steps of d_in = d_h = d_out = 16, the API's limits, with weights small enough not to overflow."""
+    rng = np.random.default_rng(seed)
+    T, d = 64, 16
+    params = RnnParams(
+        U=rng.normal(scale=0.3, size=(d, d)),
+        W=rng.normal(scale=0.9 / np.sqrt(d), size=(d, d)),
+        V=rng.normal(scale=0.3, size=(d, d)),
+        b=rng.normal(scale=0.1, size=d),
+        c=rng.normal(scale=0.1, size=d),
+        h0=rng.normal(scale=0.5, size=d),
+    )
+    spec = RnnSpec(hidden, output, loss, truncation)
+    return RnnCase(rng.normal(size=(T, d)), target_for(loss, rng, (T, d)), params, spec)
+
+
+# Every hidden activation with every loss, the outputs mse and half_sse allow taken in turn, truncated or not.
+LARGEST = [
+    (hidden, loss, {"cross_entropy": "softmax", "bce": "sigmoid"}.get(loss, OUTPUT_ACTIVATIONS[(h + k) % 3]), (h + k) % 2)
+    for h, hidden in enumerate(HIDDEN_ACTIVATIONS)
+    for k, loss in enumerate(LOSS_NAMES)
+]
+
+
+@pytest.mark.parametrize(("hidden", "loss", "output", "truncated"), LARGEST)
+def test_the_largest_network_matches_torch_autograd(hidden: str, loss: str, output: str, truncated: int) -> None:
+    seed = LARGEST.index((hidden, loss, output, truncated))
+    assert_matches_torch(largest_case(seed, hidden, loss, output, 8 if truncated else None))
+
+
+def assert_matches_torch(case: RnnCase) -> None:
+    """Every forward number, every gradient and every step's term of every weight gradient, against torch."""
     loss, cache = rnn_forward(case.x, case.y, case.params, case.spec)
     grads = rnn_backward(cache)
     run = torch_rnn(case)
@@ -85,8 +118,12 @@ def test_forward_and_bptt_match_torch_autograd(case: RnnCase) -> None:
     steps = {name: grads_of(run.step_weights[name]) for name in "UWVbc"}
     grad_h0 = run.h0.grad.numpy().copy()
     # ∂L^T/∂hᵗ alone (read after the retained .grad above: this pass adds to them too).
-    last = torch.autograd.grad(run.losses[-1], run.h, allow_unused=True)
+    last = torch.autograd.grad(run.losses[-1], run.h, allow_unused=True, retain_graph=True)
     last = np.stack([g.numpy() if g is not None else np.zeros(h.shape) for g, h in zip(last, run.h)])
+    # The last loss of each block alone: blocks exchange no gradient, so their sum gives each one's.
+    ends = [last_step for _, last_step in blocks(truncation_cuts(case.x.shape[0], case.spec.truncation))]
+    block_last = torch.autograd.grad(sum(run.losses[e] for e in ends), run.h, allow_unused=True)
+    block_last = np.stack([g.numpy() if g is not None else np.zeros(h.shape) for g, h in zip(block_last, run.h)])
 
     assert_close(cache.a, stack(run.a), "a")
     assert_close(cache.h_prev, np.vstack([case.params.h0, stack(run.h)[:-1]]), "hᵗ⁻¹")
@@ -109,6 +146,8 @@ def test_forward_and_bptt_match_torch_autograd(case: RnnCase) -> None:
     assert_close(tt.grad_a, grad_a, "∂L/∂aᵗ")
     assert_close(tt.norm, np.linalg.norm(grad_h, axis=1), "‖∂L/∂hᵗ‖")
     assert_close(grads.last_loss.grad_h, last, "∂L^T/∂hᵗ")
+    assert_close(grads.block_last_loss.grad_h, block_last, "∂Lᵉ/∂hᵗ, e the end of t's block")
+    assert_close(grads.block_last_loss.norm, np.linalg.norm(block_last, axis=1), "‖∂Lᵉ/∂hᵗ‖")
 
     for name in "UWVbc":
         per_step = steps[name]
@@ -161,17 +200,21 @@ def test_hidden_states_and_gradients_match_torch_nn_rnn(case: RnnCase, hidden: s
 @given(rnn_cases())
 def test_spectrum_matches_torch_linalg_and_bounds_every_step_back(case: RnnCase) -> None:
     _, cache = rnn_forward(case.x, case.y, case.params, case.spec)
-    norms = rnn_backward(cache).last_loss.norm
+    grads = rnn_backward(cache)
+    norms = grads.block_last_loss.norm
     spectrum = recurrence_spectrum(case.params.W, case.spec.hidden_activation)
     W = tensor(case.params.W)
     assert_close(spectrum.spectral_radius, torch.linalg.eigvals(W).abs().max().item(), "ρ(W)")
     assert_close(spectrum.largest_singular_value, torch.linalg.matrix_norm(W, ord=2).item(), "σ_max(W)")
-    # ‖∂L^T/∂hᵗ⁻¹‖ ≤ σ_max(W)·sup|σ₁′|·‖∂L^T/∂hᵗ‖, at every step and so along the whole curve.
-    assert (norms[:-1] <= spectrum.rate_bound * norms[1:] * (1 + 1e-12) + 1e-300).all(), (
+    # ‖∂Lᵉ/∂hᵗ⁻¹‖ ≤ σ_max(W)·sup|σ₁′|·‖∂Lᵉ/∂hᵗ‖ at every step back within a block, so along each block's curve.
+    inside = ~grads.cut[:-1]  # step t − 1 → t is a gradient path unless truncation cut it
+    assert (norms[:-1][inside] <= spectrum.rate_bound * norms[1:][inside] * (1 + 1e-12) + 1e-300).all(), (
         f"norms {norms} break the bound rate {spectrum.rate_bound}"
     )
-    curve = geometric_curve(norms[-1], spectrum.rate_bound, norms.size)
-    assert (norms <= curve * (1 + 1e-9) + 1e-300).all(), f"norms {norms} above the bound curve {curve}"
+    prediction = predict_norms(norms, grads.cut, spectrum)
+    assert (norms <= prediction.bound * (1 + 1e-9) + 1e-300).all(), f"norms {norms} above the bound {prediction.bound}"
+    k = case.spec.truncation or case.x.shape[0]
+    assert prediction.longest_reach == min(k, case.x.shape[0]) - 1
 
 
 def test_truncation_cuts_blocks_of_k_steps() -> None:
@@ -192,12 +235,36 @@ def test_truncation_of_one_step_keeps_only_each_outputs_own_part(case: RnnCase) 
     assert_close(backward(case.x.shape[0]).grad_W, full.grad_W, "k = T is the full pass")
 
 
-def test_geometric_curve_and_measured_rate() -> None:
-    assert geometric_curve(2.0, 0.5, 4).tolist() == [0.25, 0.5, 1.0, 2.0]
-    assert geometric_curve(0.0, 1e300, 4).tolist() == [0.0, 0.0, 0.0, 0.0]
-    assert np.isinf(geometric_curve(1.0, 1e300, 3)[0])
-    assert measured_rate(np.array([0.125, 0.25, 0.5, 1.0])) == pytest.approx(0.5, rel=1e-15)
-    assert measured_rate(np.array([1.0])) is None and measured_rate(np.array([0.0, 1.0])) is None
+def test_the_rates_live_within_the_blocks_of_truncation() -> None:
+    cut = truncation_cuts(7, 3)
+    assert blocks(cut) == [(0, 2), (3, 5), (6, 6)] and blocks(truncation_cuts(4, None)) == [(0, 3)]
+    anchors = np.array([9.0, 9.0, 2.0, 9.0, 9.0, 4.0, 3.0])
+    assert block_curve(anchors, 0.5, cut).tolist() == [0.5, 1.0, 2.0, 1.0, 2.0, 4.0, 3.0]
+    assert block_curve(np.array([5.0, 0.0]), 1e300, truncation_cuts(2, None)).tolist() == [0.0, 0.0]
+    assert np.isinf(block_curve(np.ones(3), 1e300, truncation_cuts(3, None))[0])
+    # Factors 0.5 within each block; the jump across a cut is no gradient and does not count.
+    norms = np.array([0.25, 0.5, 1.0, 100.0, 200.0, 400.0, 7.0])
+    assert measured_rate(norms, cut) == pytest.approx(0.5, rel=1e-15)
+    assert measured_rate(np.array([0.125, 0.25, 0.5, 1.0]), truncation_cuts(4, None)) == pytest.approx(0.5, rel=1e-15)
+    assert measured_rate(np.array([1.0]), truncation_cuts(1, None)) is None
+    assert measured_rate(np.ones(4), truncation_cuts(4, 1)) is None  # k = 1: nothing travels back
+    assert measured_rate(np.array([0.0, 1.0, 1.0, 1.0]), truncation_cuts(4, 2)) is None
+
+
+def test_truncated_exploding_network_grows_only_within_its_blocks() -> None:
+    """W's rows and columns each add up to 1.5 and every relu unit is on: each step back is exactly × 1.5."""
+    x, U = np.full((16, 1), 0.1), np.array([[1.0], [0.5], [0.2]])
+    W = np.array([[1.2, 0.3, 0.0], [0.0, 1.2, 0.3], [0.3, 0.0, 1.2]])
+    params = RnnParams(U, W, np.full((1, 3), 0.1), np.zeros(3), np.zeros(1), np.zeros(3))
+    _, cache = rnn_forward(x, np.zeros((16, 1)), params, RnnSpec("relu", "identity", "half_sse", 4))
+    grads = rnn_backward(cache)
+    prediction = predict_norms(grads.block_last_loss.norm, grads.cut, recurrence_spectrum(W, "relu"))
+    assert prediction.longest_reach == 3
+    assert prediction.measured_rate == pytest.approx(1.5, rel=1e-12)
+    norms = grads.block_last_loss.norm
+    assert_close(prediction.estimate, norms, "ρ(W) = 1.5 drawn back from each block's end")
+    # Three factors of 1.5 across each block, and no more: every block starts again from its own loss.
+    assert_close(norms[[0, 4, 8, 12]], 1.5**3 * norms[[3, 7, 11, 15]], "three factors of 1.5 across each block")
 
 
 def _valid() -> tuple[np.ndarray, np.ndarray, RnnParams]:

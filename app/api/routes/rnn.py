@@ -9,18 +9,8 @@ from fastapi import APIRouter, Body
 
 from ...engine.conv import sgd_step
 from ...engine.errors import InvalidInput
-from ...engine.rnn import (
-    RnnCache,
-    RnnGrads,
-    RnnParams,
-    RnnSpec,
-    geometric_curve,
-    measured_rate,
-    recurrence_spectrum,
-    rnn_backward,
-    rnn_forward,
-    row_norms,
-)
+from ...engine.rnn import RnnCache, RnnGrads, RnnParams, RnnSpec, rnn_backward, rnn_forward, row_norms
+from ...engine.rnn_rates import predict_norms, recurrence_spectrum
 from ..share_link import add_get_twin
 from ..responses import JSONBytes, all_finite
 from ..schemas.common import ERROR_RESPONSES
@@ -68,7 +58,7 @@ def solve_rnn(request: RnnRequest) -> dict[str, Any]:
     loss, cache = rnn_forward(request.x, request.y, params, spec)
     grads = rnn_backward(cache)
     spectrum = recurrence_spectrum(params.W, spec.hidden_activation)
-    last_norms = grads.last_loss.norm
+    prediction = predict_norms(grads.block_last_loss.norm, grads.cut, spectrum)
     T = request.x.shape[0]
     return {
         "sizes": {"T": T, "d_in": request.x.shape[1], "d_h": d_h, "d_out": d_out},
@@ -82,9 +72,10 @@ def solve_rnn(request: RnnRequest) -> dict[str, Any]:
         **{f"grad_{name}": getattr(grads, f"grad_{name}").tolist() for name in (*WEIGHTS, "h0")},
         "spectrum": {
             **spectrum._asdict(),
-            "measured_rate": measured_rate(last_norms),
-            "norm_bound": _finite_or_null(geometric_curve(last_norms[-1], spectrum.rate_bound, T)),
-            "norm_estimate": _finite_or_null(geometric_curve(last_norms[-1], spectrum.rate_estimate, T)),
+            "longest_reach": prediction.longest_reach,
+            "measured_rate": prediction.measured_rate,
+            "norm_bound": _finite_or_null(prediction.bound),
+            "norm_estimate": _finite_or_null(prediction.estimate),
         },
         "learning_rate": request.learning_rate,
         "updated": _updated(params, grads, request.learning_rate),
@@ -104,6 +95,7 @@ def _steps(cache: RnnCache, grads: RnnGrads) -> list[dict[str, Any]]:
         "grad_h_from_output_norm": row_norms(tt.from_output),
         "grad_h_from_next_norm": row_norms(tt.from_next),
         "last_loss_grad_h": last.grad_h, "last_loss_grad_h_norm": last.norm,
+        "block_last_loss_grad_h_norm": grads.block_last_loss.norm,
     }
     terms = {f"grad_{name}": getattr(grads, f"step_grad_{name}") for name in WEIGHTS}
     norms = {name: row_norms(array.reshape(array.shape[0], -1)) for name, array in terms.items()}

@@ -196,34 +196,46 @@ class RnnStep(BaseModel):
         description="∂L^T/∂hᵗ: the gradient of the last step's loss alone (same truncation). Other steps' "
         "losses do not mask it, so its norm shows how far back one loss reaches."
     )
-    last_loss_grad_h_norm: float = Field(description="‖∂L^T/∂hᵗ‖₂, the curve the geometric rates are drawn over.")
+    last_loss_grad_h_norm: float = Field(description="‖∂L^T/∂hᵗ‖₂.")
+    block_last_loss_grad_h_norm: float = Field(
+        description="‖∂Lᵉ/∂hᵗ‖₂, e the last step of t's block: the gradient of that block's last loss alone, the "
+        "curve the geometric rates are drawn over. Blocks are those of `truncation` (1…k, k+1…2k, …, ending at T); "
+        "without truncation e = T and this is `last_loss_grad_h_norm`."
+    )
     contribution: StepContribution
     contribution_norm: StepContributionNorm
 
 
 class RnnSpectrum(BaseModel):
-    """What W predicts for the norms, drawn back in time from step T."""
+    """What W predicts for the norms, drawn back in time from the end of each block (from step T without truncation)."""
 
     spectral_radius: float = Field(description="ρ(W) = max |λᵢ(W)|.")
     largest_singular_value: float = Field(description="σ_max(W) = ‖W‖₂.")
     derivative_bound: float = Field(description="sup |σ₁′|: 1 for tanh and relu, ¼ for sigmoid.")
     rate_bound: float = Field(
-        description="σ_max(W)·sup|σ₁′|: an upper bound on ‖∂L^T/∂hᵗ⁻¹‖ / ‖∂L^T/∂hᵗ‖. Below 1 the gradient "
+        description="σ_max(W)·sup|σ₁′|: an upper bound on ‖∂Lᵉ/∂hᵗ⁻¹‖ / ‖∂Lᵉ/∂hᵗ‖. Below 1 the gradient "
         "must vanish at least this fast."
     )
     rate_estimate: float = Field(
         description="ρ(W)·sup|σ₁′|: an estimate of the long-run rate while σ₁ stays near its steepest point; "
         "neither a bound nor the truth (saturated units make the true rate smaller). Above 1 it may explode."
     )
+    longest_reach: int = Field(
+        description="The most steps back any gradient travels, so the most per-step factors it goes through: "
+        "T − 1, or k − 1 with truncation k < T (no gradient crosses a cut)."
+    )
     measured_rate: Optional[float] = Field(
-        description="(‖∂L^T/∂h¹‖ / ‖∂L^T/∂h^T‖)^{1/(T−1)}, the measured average factor per step; null when a "
-        "norm is 0 or T = 1."
+        description="The measured average factor per step back, within the blocks: (‖∂Lᵉ/∂h^s‖ / ‖∂Lᵉ/∂hᵉ‖)^{1/(e−s)} "
+        "for a block s…e, its logarithm pooled over every block of two steps or more (without truncation, "
+        "(‖∂L^T/∂h¹‖ / ‖∂L^T/∂h^T‖)^{1/(T−1)}). Null when no block has two steps, or a block starts or ends "
+        "with a zero norm."
     )
     norm_bound: list[Optional[float]] = Field(
-        description="‖∂L^T/∂h^T‖ · rate_boundᵀ⁻ᵗ for t = 1 … T: never below `last_loss_grad_h_norm`. Null past float64."
+        description="‖∂Lᵉ/∂hᵉ‖ · rate_boundᵉ⁻ᵗ for t = 1 … T, e the last step of t's block: never below "
+        "`block_last_loss_grad_h_norm`. Null past float64."
     )
     norm_estimate: list[Optional[float]] = Field(
-        description="‖∂L^T/∂h^T‖ · rate_estimateᵀ⁻ᵗ for t = 1 … T. Null past float64."
+        description="‖∂Lᵉ/∂hᵉ‖ · rate_estimateᵉ⁻ᵗ for t = 1 … T, e the last step of t's block. Null past float64."
     )
 
 

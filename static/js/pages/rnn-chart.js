@@ -112,7 +112,7 @@ export class LogChart {
       let d = "";
       let pen = false;
       item.values.forEach((v, s) => {
-        if (item.measured && cuts.includes(s)) pen = false; // no line across a cut: nothing flows there
+        if (cuts.includes(s)) pen = false; // no line across a cut: nothing flows there, and each block has its own curves
         if (v === null || v <= 0) {
           pen = false;
           return;

@@ -6,7 +6,7 @@
  */
 
 import { messageLocation } from "../api.js";
-import { element } from "../dom.js";
+import { element, paragraph } from "../dom.js";
 import { countField, group, placeErrors, selectField, textField } from "../form-fields.js";
 import { MatrixEditor } from "../matrix-editor.js";
 import { HIDDEN_ACTIVATIONS, LOSSES, MAX_SIZE, MAX_STEPS, OUTPUT_ACTIVATIONS, sizesOf } from "./rnn-request.js";
@@ -68,6 +68,8 @@ export class RnnForm {
     this.errorSlots = new Map();
     /** @type {Map<string, MatrixEditor>} */
     this.editors = new Map();
+    /** @type {Map<string, HTMLElement>} what the link could not give a field, beside it */
+    this.notes = new Map();
     this.element = document.createElement("form");
     this.element.className = "conv-form rnn-form";
     this.element.addEventListener("submit", (event) => event.preventDefault());
@@ -128,8 +130,29 @@ export class RnnForm {
     return placeErrors(this.errorSlots, errors);
   }
 
+  /**
+   * Say beside each field what its link could not give it (see rnn-request.js `linkNotes`); a
+   * note goes once its field is edited.
+   * @param {Map<string, string>} notes field → sentence
+   */
+  showLinkNotes(notes) {
+    for (const [field, words] of notes) {
+      const note = paragraph("field-note", words);
+      note.id = `${field}-link-note`;
+      this.notes.get(field)?.remove();
+      this.notes.set(field, note);
+      const slot = this.fields.find(({ control }) => control.name === field);
+      if (slot) {
+        slot.element.append(note);
+        slot.control.setAttribute("aria-describedby", `${slot.control.getAttribute("aria-describedby") ?? ""} ${note.id}`.trim());
+      } else this.editors.get(field)?.element.after(note);
+    }
+  }
+
   /** @param {string} field @param {Partial<RnnState>} patch */
   #change(field, patch) {
+    this.notes.get(field)?.remove();
+    this.notes.delete(field);
     Object.assign(this.state, patch);
     this.onChange(structuredClone(this.state), field);
   }

@@ -50,22 +50,27 @@ export class NormsView {
   constructor(model, { onSelect }) {
     this.model = model;
     const { T, spectrum } = model;
-    const last = superscript(T);
+    /** Truncation cuts the sequence into blocks: one loss's gradient then lives in its own block. */
+    this.blocked = model.cuts.length > 0;
     const norms = {
       full: model.steps.map((step) => step.grad_h_norm),
-      last: model.steps.map((step) => step.last_loss_grad_h_norm),
+      one: model.steps.map((step) => (this.blocked ? step.block_last_loss_grad_h_norm : step.last_loss_grad_h_norm)),
     };
+    const one = this.blocked
+      ? { key: "block_last_loss_grad_h_norm", name: `‖∂Lᵉ/∂hᵗ‖: the last loss of each block alone (e = ${listWords(this.#blockEnds().map(String))})`, short: "‖∂Lᵉ/∂hᵗ‖" }
+      : { key: "last_loss_grad_h_norm", name: `‖∂L${superscript(T)}/∂hᵗ‖: the last loss alone`, short: `‖∂L${superscript(T)}/∂hᵗ‖` };
+    const from = this.blocked ? "from each block's end" : `from t = ${T}`;
     this.norms = new LogChart({
       label: `‖∂L/∂hᵗ‖ against t, log scale`,
-      description: this.#trend(norms.last),
+      description: this.#trend(norms.one),
       T,
       cuts: model.cuts,
       onPoint: onSelect,
       series: [
         { key: "grad_h_norm", name: "‖∂L/∂hᵗ‖: every loss", short: "‖∂L/∂hᵗ‖", className: "is-full", values: norms.full, measured: true },
-        { key: "last_loss_grad_h_norm", name: `‖∂L${last}/∂hᵗ‖: the last loss alone`, short: `‖∂L${last}/∂hᵗ‖`, className: "is-last", values: norms.last, measured: true },
-        { key: "norm_bound", name: "σ_max(W)·sup|σ₁′| per step back: a bound", short: "bound", className: "is-bound", values: spectrum.norm_bound },
-        { key: "norm_estimate", name: "ρ(W)·sup|σ₁′| per step back: an estimate", short: "estimate", className: "is-estimate", values: spectrum.norm_estimate },
+        { ...one, className: "is-last", values: norms.one, measured: true },
+        { key: "norm_bound", name: `σ_max(W)·sup|σ₁′| per step back ${from}: a bound`, short: "bound", className: "is-bound", values: spectrum.norm_bound },
+        { key: "norm_estimate", name: `ρ(W)·sup|σ₁′| per step back ${from}: an estimate`, short: "estimate", className: "is-estimate", values: spectrum.norm_estimate },
       ],
     });
     this.terms = new LogChart({
@@ -143,14 +148,7 @@ export class NormsView {
     add("sup |σ₁′|", `the steepest ${hidden} gets`, "derivative_bound", sp.derivative_bound);
     add("σ_max(W)·sup|σ₁′|", "bound per step back", "rate_bound", sp.rate_bound);
     add("ρ(W)·sup|σ₁′|", "estimate per step back", "rate_estimate", sp.rate_estimate);
-    add(
-      "Measured",
-      sp.measured_rate === null
-        ? "per step back: undefined, a norm is 0 (or T = 1)"
-        : `per step back, (‖∂L${superscript(T)}/∂h¹‖ / ‖∂L${superscript(T)}/∂h${superscript(T)}‖)^(1/${T - 1})`,
-      "measured_rate",
-      sp.measured_rate,
-    );
+    add("Measured", this.#measuredWords(), "measured_rate", sp.measured_rate);
     const aside = document.createElement("div");
     aside.className = "rnn-verdict";
     const heading = document.createElement("h3");
@@ -160,32 +158,60 @@ export class NormsView {
     return aside;
   }
 
-  /** One sentence on why the gradient shrinks or grows here. */
-  #verdict() {
+  /** What the measured rate is, or why there is none. */
+  #measuredWords() {
     const { spectrum: sp, T } = this.model;
-    if (T === 1)
-      return `One step: nothing travels back through W here. Each step back would multiply ∂L/∂hᵗ by at most σ_max(W)·sup|σ₁′| = ${formatNumber(sp.rate_bound)}.`;
-    const n = T - 1;
-    const power = (rate) => `${formatNumber(rate)}${superscript(n)} ≈ ${formatNumber(rate ** n)}`;
+    if (sp.longest_reach === 0) return `per step back: undefined, no gradient goes back a step (${T === 1 ? "T = 1" : "k = 1"})`;
+    if (sp.measured_rate === null) return `per step back: undefined, a norm at the start or end of ${this.blocked ? "a block" : "the sequence"} is 0`;
+    if (this.blocked) return "per step back within a block: the average of ‖∂Lᵉ/∂hᵗ⁻¹‖ / ‖∂Lᵉ/∂hᵗ‖ over the steps of every block (geometric mean)";
+    return `per step back, (‖∂L${superscript(T)}/∂h¹‖ / ‖∂L${superscript(T)}/∂h${superscript(T)}‖)^(1/${T - 1})`;
+  }
+
+  /** One sentence on why the gradient shrinks or grows here, over the longest way a gradient travels. */
+  #verdict() {
+    const { spectrum: sp, T, truncation } = this.model;
+    const n = sp.longest_reach;
+    if (n === 0)
+      return T === 1
+        ? `One step: nothing travels back through W here. Each step back would multiply ∂L/∂hᵗ by at most σ_max(W)·sup|σ₁′| = ${formatNumber(sp.rate_bound)}.`
+        : `Truncation k = 1: no gradient travels back through W, so each ∂L/∂hᵗ is its own output's part alone. Each step back would multiply it by at most σ_max(W)·sup|σ₁′| = ${formatNumber(sp.rate_bound)}.`;
+    const steps = `${n} step${n === 1 ? "" : "s"}`;
+    const power = (rate, k = n) => `${formatNumber(rate)}${superscript(k)} ≈ ${formatNumber(rate ** k)}`;
+    const one = this.blocked ? "∂Lᵉ/∂hᵗ" : `∂L${superscript(T)}/∂hᵗ`;
+    const reach = this.blocked
+      ? `With truncation k = ${truncation} no gradient travels more than ${steps} back, within its block. `
+      : `A gradient travels at most ${steps} back here, from step ${T} to step 1. `;
     if (sp.rate_bound < 1)
-      return `σ_max(W)·sup|σ₁′| = ${formatNumber(sp.rate_bound)} < 1: each step back multiplies ∂L${superscript(T)}/∂hᵗ by at most that, so ${n} step${n === 1 ? "" : "s"} back it is at most ${power(sp.rate_bound)} times as large. The gradient vanishes.`;
-    if (sp.rate_estimate > 1)
-      return `ρ(W)·sup|σ₁′| = ${formatNumber(sp.rate_estimate)} > 1: while the units stay on the steep part of σ₁, each step back multiplies ∂L${superscript(T)}/∂hᵗ by about that, ${power(sp.rate_estimate)} over ${n} steps. The gradient can explode; saturated or inactive units slow it.`;
-    return `ρ(W)·sup|σ₁′| = ${formatNumber(sp.rate_estimate)} ≤ 1 ≤ σ_max(W)·sup|σ₁′| = ${formatNumber(sp.rate_bound)}: W alone does not decide. How steep σ₁ is where the network works does; compare the measured rate.`;
+      return `${reach}σ_max(W)·sup|σ₁′| = ${formatNumber(sp.rate_bound)} < 1: each step back multiplies ${one} by at most that, so ${steps} back it is at most ${power(sp.rate_bound)} times as large. The gradient vanishes.`;
+    if (sp.rate_estimate > 1) {
+      const growth = `${reach}ρ(W)·sup|σ₁′| = ${formatNumber(sp.rate_estimate)} > 1: while the units stay on the steep part of σ₁, each step back multiplies ${one} by about that, ${power(sp.rate_estimate)} over ${steps}.`;
+      return this.blocked
+        ? `${growth} Truncation caps it there: over all ${T - 1} steps the same rate would give ${power(sp.rate_estimate, T - 1)}.`
+        : `${growth} The gradient can explode; saturated or inactive units slow it.`;
+    }
+    return `${reach}ρ(W)·sup|σ₁′| = ${formatNumber(sp.rate_estimate)} ≤ 1 ≤ σ_max(W)·sup|σ₁′| = ${formatNumber(sp.rate_bound)}: W alone does not decide. How steep σ₁ is where the network works does; compare the measured rate.`;
+  }
+
+  /** The last step of every block, 1-based: the cuts, and T. */
+  #blockEnds() {
+    return [...this.model.cuts, this.model.T];
   }
 
   #truncationWords() {
     const { cuts, truncation, T } = this.model;
     const lastStart = /** @type {number} */ (cuts.at(-1)) + 1;
-    return `Truncation k = ${truncation} cuts the flow after step${cuts.length > 1 ? "s" : ""} ${listWords(cuts.map(String))} (dashed lines): ∂L${superscript(T)}/∂hᵗ is exactly 0 before step ${lastStart}, the first of the last block, and ‖∂L/∂hᵗ‖ starts again at every block.`;
+    return `Truncation k = ${truncation} cuts the flow after step${cuts.length > 1 ? "s" : ""} ${listWords(cuts.map(String))} (dashed lines): ∂L${superscript(T)}/∂hᵗ is exactly 0 before step ${lastStart}, the first of the last block, and ‖∂L/∂hᵗ‖ starts again at every block. So the chart follows the last loss of each block, ‖∂Lᵉ/∂hᵗ‖ for e = ${listWords(this.#blockEnds().map(String))}, and draws the rates of W back from each block's end.`;
   }
 
   /** Why two measured curves, and what the full one hides. */
   #curvesNote(full) {
     const { T } = this.model;
+    const one = this.blocked
+      ? "‖∂Lᵉ/∂hᵗ‖ follows one loss back in time, the last of t's block (e is that block's last step)"
+      : `‖∂L${superscript(T)}/∂hᵗ‖ follows one loss, the last, back in time`;
     const note = paragraph(
       "note",
-      `‖∂L/∂hᵗ‖ is what backpropagation through time computes: step t's own Vᵀ∂L/∂oᵗ plus everything later losses send back. ‖∂L${superscript(T)}/∂hᵗ‖ follows one loss, the last, back in time: it is the product of the per-step factors, the curve the rates of W are drawn from.`,
+      `‖∂L/∂hᵗ‖ is what backpropagation through time computes: step t's own Vᵀ∂L/∂oᵗ plus everything later losses send back. ${one}: it is the product of the per-step factors, the curve the rates of W are drawn from.`,
     );
     const positive = full.filter((v) => v > 0);
     if (!positive.length) note.append(" Here every ∂L/∂hᵗ is 0: the outputs match their targets, or nothing gets back through σ₁ and V.");
@@ -199,12 +225,13 @@ export class NormsView {
     return note;
   }
 
-  /** A sentence for screen readers on how the last loss's gradient changes over t. */
-  #trend(last) {
+  /** A sentence for screen readers on how one loss's gradient changes over t. */
+  #trend(one) {
     const { T } = this.model;
-    const first = last[0];
-    const end = last[T - 1];
-    return `From t = ${T} back to t = 1, ‖∂L${superscript(T)}/∂hᵗ‖ goes from ${formatNumber(end)} to ${formatNumber(first)}.`;
+    if (!this.blocked)
+      return `From t = ${T} back to t = 1, ‖∂L${superscript(T)}/∂hᵗ‖ goes from ${formatNumber(one[T - 1])} to ${formatNumber(one[0])}.`;
+    const start = /** @type {number} */ (this.model.cuts.at(-1)) + 1;
+    return `In the last block, from t = ${T} back to t = ${start}, ‖∂L${superscript(T)}/∂hᵗ‖ goes from ${formatNumber(one[T - 1])} to ${formatNumber(one[start - 1])}; every other block starts again from its own last loss.`;
   }
 
   /**

@@ -9,7 +9,7 @@
  */
 
 import { fitGrid } from "../matrix-editor.js";
-import { choiceCodec, integerCodec, tensorCodec, textCodec } from "../state.js";
+import { choiceCodec, integerCodec, rawQuery, safeDecode, tensorCodec, textCodec } from "../state.js";
 import { cellValue, numbers } from "../typed-numbers.js";
 
 export const MAX_STEPS = 64;
@@ -52,6 +52,16 @@ export const LINK_SCHEMA = {
   learning_rate: textCodec,
   step: integerCodec(1, 1e6),
 };
+
+/** The choices of the link: the words each takes, what it is called, and what stands in for anything else. */
+const CHOICES = {
+  hidden_activation: [HIDDEN_ACTIVATIONS, "hidden activation", "tanh"],
+  output_activation: [OUTPUT_ACTIVATIONS, "output activation", "identity"],
+  loss: [LOSSES, "loss", "mse"],
+};
+
+/** What each axis holds, for a note on what a link had too many of. */
+const AXIS_WORDS = { T: ["steps", MAX_STEPS], d_in: ["inputs", MAX_SIZE], d_h: ["hidden units", MAX_SIZE], d_out: ["outputs", MAX_SIZE] };
 
 /**
  * @typedef {{T: number, d_in: number, d_h: number, d_out: number}} Sizes
@@ -210,4 +220,55 @@ export function requestBody(state) {
     if (state[field].trim() !== "") body[field] = cellValue(state[field]);
   }
   return body;
+}
+
+/**
+ * What the page could not take from a link as written, by field: a word it does not know (the
+ * default stands in) or more rows or numbers than the limits (the rest is left out). The link's
+ * own text is quoted as text, shortened when long.
+ * @param {string} search e.g. `location.search`
+ * @returns {Map<string, string>}
+ */
+export function linkNotes(search) {
+  const raw = rawQuery(search);
+  /** @type {Map<string, string>} */
+  const notes = new Map();
+  for (const [field, [known, words, fallback]] of Object.entries(CHOICES)) {
+    if (!raw.has(field)) continue;
+    const text = safeDecode(/** @type {string} */ (raw.get(field))).trim();
+    if (text && !known.includes(text))
+      notes.set(field, `The link asks for the ${words} ${quoted(text)}, which this page does not know (${known.join(", ")}): ${fallback} is used instead.`);
+  }
+  for (const field of [...MATRICES, ...VECTORS]) {
+    if (!raw.has(field)) continue;
+    const rows = /** @type {string} */ (raw.get(field)).split(";");
+    const [rowAxis, colAxis] = AXES[field];
+    const found = { rows: rows.length, cols: Math.max(...rows.map((row) => row.split(",").length)) };
+    const said = [];
+    if (rowAxis && found.rows > AXIS_WORDS[rowAxis][1]) said.push(tooMany(rowAxis, found.rows, "rows", "row", ""));
+    if (!rowAxis && found.rows > 1) said.push(`The link gives ${found.rows} rows, but ${field} is one row: only the first was kept.`);
+    if (found.cols > AXIS_WORDS[colAxis][1])
+      said.push(rowAxis ? tooMany(colAxis, found.cols, "numbers in a row", "number", " of each row") : tooMany(colAxis, found.cols, "numbers", "number", ""));
+    if (said.length) notes.set(field, said.join(" "));
+  }
+  return notes;
+}
+
+/**
+ * "The link gives 65 rows, but T is at most 64 steps: row 65 was left out."
+ * @param {string} axis
+ * @param {number} count how many the link gives
+ * @param {string} what what it gives that many of
+ * @param {string} one one of them
+ * @param {string} where
+ */
+function tooMany(axis, count, what, one, where) {
+  const [words, max] = AXIS_WORDS[axis];
+  const dropped = count === max + 1 ? `${one} ${count}${where} was` : `${one}s ${max + 1} to ${count}${where} were`;
+  return `The link gives ${count} ${what}, but ${axis} is at most ${max} ${words}: ${dropped} left out.`;
+}
+
+/** @param {string} text a link's value, quoted and cut short for a message */
+function quoted(text) {
+  return `“${text.length > 40 ? `${text.slice(0, 40)}…` : text}”`;
 }

@@ -63,8 +63,14 @@ export class UnrolledView {
    */
   constructor(model, registry, onJump) {
     this.model = model;
+    /** @type {{labelWidth: number, room: number, columns: {left: number, width: number}[]}|null} */
+    this.measured = null;
     /** @type {Column[]} column 0 is t = 0 (h⁰), column t is step t */
     this.columns = Array.from({ length: model.T + 1 }, () => ({ cells: [], forward: [], backward: [], shown: { forward: true, backward: true } }));
+    /** @type {number|null} the column whose cells the timeline just stepped to */
+    this.stepped = null;
+    /** @type {{t: number, backward: boolean}|null} the column the timeline is at */
+    this.current = null;
 
     const table = document.createElement("table");
     table.className = "rnn-unrolled";
@@ -98,6 +104,14 @@ export class UnrolledView {
     this.element.className = "rnn-unrolled-view";
     if (model.T > 4) this.element.append(this.#jumper(onJump));
     this.element.append(this.scroller);
+    // The measures of the columns hold until the table or its box changes size; a view taken
+    // off the page lets go.
+    const resized = new ResizeObserver(() => {
+      this.measured = null;
+      if (!this.table.isConnected) resized.disconnect();
+    });
+    resized.observe(table);
+    resized.observe(this.scroller);
   }
 
   /** "Go to step t": a long sequence scrolls sideways, and this brings one step into view. */
@@ -161,7 +175,7 @@ export class UnrolledView {
         this.columns[t].cells.push(td);
         const grid = this.#grid(row.field, t, registry);
         if (grid) {
-          if (row.field === "h" && t > 0) td.append(this.#carry("→", "carried in from the step before"));
+          if (row.field === "h" && t > 0) td.append(this.#carry("→", "carried in from the step before", "is-in"));
           td.append(grid.element);
           this.columns[t][row.backward ? "backward" : "forward"].push(grid);
           if (row.field === "grad_h_from_next" && t > 0) {
@@ -170,7 +184,7 @@ export class UnrolledView {
             else if (step.cut) {
               td.classList.add("is-cut");
               td.append(span("rnn-badge rnn-cut", `cut (k = ${model.truncation})`));
-            } else td.append(this.#carry("←", "sent back from the step after"));
+            } else td.append(this.#carry("←", "sent back from the step after", "is-back"));
           }
         }
         tr.append(td);
@@ -195,9 +209,15 @@ export class UnrolledView {
     return registry.grid({ path, values, label: `${name} at step ${t}`, section: "unrolled" });
   }
 
-  /** An arrow between two columns that lights up when the state (or its gradient) crosses it. */
-  #carry(arrow, words) {
-    const element = span("rnn-carry", arrow);
+  /**
+   * An arrow on the line between two columns that lights up when the state (or its gradient)
+   * crosses it; it sits on the line, so that it takes no width of its own.
+   * @param {string} arrow
+   * @param {string} words
+   * @param {"is-in"|"is-back"} side the column's left line (from step t − 1) or right line (from step t + 1)
+   */
+  #carry(arrow, words, side) {
+    const element = span(`rnn-carry ${side}`, arrow);
     element.title = words;
     element.setAttribute("aria-hidden", "true");
     return element;
@@ -219,12 +239,28 @@ export class UnrolledView {
         for (const view of column[part]) view.reveal(shown[part] ? view.rows * view.cols : 0);
       }
       column.shown = shown;
+    });
+    // Only the columns that stop or start being current are touched.
+    for (const t of new Set([this.current?.t, current?.t])) {
+      if (t === undefined) continue;
       const isCurrent = current?.t === t;
-      for (const cell of column.cells) {
+      for (const cell of this.columns[t].cells) {
         cell.classList.toggle("is-current", isCurrent);
         cell.classList.toggle("is-going-back", isCurrent && Boolean(current?.backward));
       }
-    });
+    }
+    this.current = current;
+  }
+
+  /**
+   * Mark the column the timeline was stepped to, or none: its numbers then arrive row after row
+   * (rnn.css). Only the cells of the last such column and of this one are touched.
+   * @param {number|null} t
+   */
+  step(t) {
+    if (this.stepped !== null) for (const cell of this.columns[this.stepped].cells) cell.classList.remove("is-stepped");
+    this.stepped = t;
+    if (t !== null) for (const cell of this.columns[t].cells) cell.classList.add("is-stepped");
   }
 
   /**
@@ -233,11 +269,27 @@ export class UnrolledView {
    * @param {boolean} smooth
    */
   scrollToColumn(t, smooth) {
-    const th = this.columns[t].cells[0];
-    const labelWidth = /** @type {HTMLElement} */ (this.table.querySelector("thead th")).offsetWidth;
-    const room = this.scroller.clientWidth - labelWidth;
-    const left = th.offsetLeft - labelWidth - Math.max(0, (room - th.offsetWidth) / 2);
+    const { labelWidth, room, columns } = this.#geometry();
+    const left = columns[t].left - labelWidth - Math.max(0, (room - columns[t].width) / 2);
+    if (Math.abs(left - this.scroller.scrollLeft) < 1) return;
     this.scroller.scrollTo({ left: Math.max(0, left), behavior: smooth ? "smooth" : "auto" });
+  }
+
+  /**
+   * Where the columns are, measured once and again only when the table or its box changes size:
+   * stepping then reads no layout (reading it after the step's changes would force the whole
+   * table to be laid out before the frame, hundreds of milliseconds for 64 steps of 16).
+   */
+  #geometry() {
+    if (!this.measured) {
+      const labelWidth = /** @type {HTMLElement} */ (this.table.querySelector("thead th")).offsetWidth;
+      this.measured = {
+        labelWidth,
+        room: this.scroller.clientWidth - labelWidth,
+        columns: this.columns.map(({ cells: [th] }) => ({ left: th.offsetLeft, width: th.offsetWidth })),
+      };
+    }
+    return this.measured;
   }
 }
 

@@ -54,6 +54,8 @@ export class GradientsView {
     this.blocks = new Map();
     /** @type {number|null} the step whose terms are shown */
     this.step = null;
+    /** The drawing of the terms that waits for the browser to be idle. */
+    this.idle = 0;
     this.element = document.createElement("div");
     this.element.className = "rnn-gradients";
     this.element.append(
@@ -83,10 +85,21 @@ export class GradientsView {
   }
 
   /**
-   * Show step s's (0-based) term of every gradient.
+   * Show step s's (0-based) term of every gradient: at once when asked for by name (`now`) or
+   * not drawn yet, else once the browser is idle. The timeline moves s at every step of the
+   * forward and backward passes, and drawing these grids (800 numbers at d = 16) before the
+   * step could be shown made every step wait for them; a key held down draws only the last.
    * @param {number} s
+   * @param {boolean} [now]
    */
-  setStep(s) {
+  setStep(s, now = false) {
+    cancelIdleCallback(this.idle);
+    if (now || this.step === null) this.#draw(s);
+    else this.idle = requestIdleCallback(() => this.element.isConnected && this.#draw(s), { timeout: 500 });
+  }
+
+  /** @param {number} s */
+  #draw(s) {
     if (this.step === s) return;
     this.step = s;
     for (const [name, entry] of this.blocks) {

@@ -14,7 +14,8 @@ import { backwardStep, explain, forwardStep } from "./rnn-explain.js";
 import { RnnForm } from "./rnn-form.js";
 import { RnnModel } from "./rnn-model.js";
 import { NormsView } from "./rnn-norms.js";
-import { LINK_SCHEMA, followShape, linkFields, requestBody, resized, stateFromQuery } from "./rnn-request.js";
+import { equationDock, withPanel } from "./rnn-panel.js";
+import { LINK_SCHEMA, followShape, linkFields, linkNotes, requestBody, resized, stateFromQuery } from "./rnn-request.js";
 import { STAGE_TITLES, buildSteps } from "./rnn-steps.js";
 import { UnrolledView } from "./rnn-unrolled.js";
 import { GradientsView, updateView } from "./rnn-weights.js";
@@ -103,12 +104,12 @@ const runner = new PageRunner({
   },
 });
 // The settings panel keeps the shapes in step: an edited array or size reshapes the others.
-runner.attach(
-  new RnnForm(runner.state, {
-    onChange: (next, field) => runner.edit(Array.isArray(next[field]) ? followShape(runner.state, next, field) : next),
-    onResize: (sizes) => runner.edit(resized(runner.state, sizes)),
-  }),
-);
+const form = new RnnForm(runner.state, {
+  onChange: (next, field) => runner.edit(Array.isArray(next[field]) ? followShape(runner.state, next, field) : next),
+  onResize: (sizes) => runner.edit(resized(runner.state, sizes)),
+});
+runner.attach(form);
+if (!link.exercise) form.showLinkNotes(linkNotes(location.search));
 const { timeline } = runner;
 
 const practice = new Practice({
@@ -131,17 +132,17 @@ function showResult() {
   page.unrolled = new UnrolledView(model, registry, (s) => select(s, true));
   page.norms = new NormsView(model, { onSelect: (s) => select(s, true) });
   page.gradients = new GradientsView(model, registry);
-  const panels = { unrolled: panel(0), gradients: panel(2), update: panel(3) };
+  const docks = { unrolled: equationDock(0), gradients: equationDock(2), update: equationDock(3) };
   const bodies = {
-    unrolled: [legend(), withPanel(page.unrolled.element, panels.unrolled)],
+    unrolled: [legend(), withPanel(page.unrolled.element, docks.unrolled, true)],
     norms: [hidesAnyOf("steps[].grad_h") ? hiddenNorms() : page.norms.element],
-    gradients: [withPanel(page.gradients.element, panels.gradients)],
-    update: [withPanel(updateView(model, registry, () => runner.edit({ ...runner.state, learning_rate: "0.1" })), panels.update)],
+    gradients: [withPanel(page.gradients.element, docks.gradients)],
+    update: [withPanel(updateView(model, registry, () => runner.edit({ ...runner.state, learning_rate: "0.1" })), docks.update)],
   };
   page.parts = {};
   stagesElement.replaceChildren(
     ...PARTS.map((part, k) => {
-      const view = partSection(part, k, bodies[part.key], panels[part.key] ?? null);
+      const view = partSection(part, k, bodies[part.key], docks[part.key]?.region ?? null);
       page.parts[part.key] = view;
       return view.section;
     }),
@@ -169,15 +170,6 @@ function legend() {
 }
 
 /**
- * Content and its equation panel: side by side on a wide screen, the panel under it otherwise.
- * @param {HTMLElement} content
- * @param {HTMLElement} equationPanel
- */
-function withPanel(content, equationPanel) {
-  return element("div", "rnn-with-panel", content, equationPanel);
-}
-
-/**
  * A numbered section of the result.
  * @param {{key: string, title: string, cite: string}} part
  * @param {number} k
@@ -192,19 +184,6 @@ function partSection(part, k, children, equationPanel) {
   section.dataset.stage = String(k);
   section.setAttribute("aria-labelledby", heading.id);
   return { section, panel: equationPanel };
-}
-
-/**
- * An equation panel: what is pointed at, or what the timeline is at.
- * @param {number} k the part's index
- */
-function panel(k) {
-  const region = element("div", "equation-panel rnn-panel");
-  region.setAttribute("aria-live", "polite");
-  region.setAttribute("role", "region");
-  region.setAttribute("aria-label", `Equation, part ${k + 1}`);
-  region.tabIndex = 0; // long equations scroll sideways, also by keyboard
-  return region;
 }
 
 /**
@@ -247,8 +226,7 @@ function drawStep(index, stepped) {
       break;
   }
   unrolled.show(forward, backward, current);
-  for (const cell of unrolled.table.querySelectorAll(".is-stepped")) cell.classList.remove("is-stepped");
-  if (stepped && current) for (const cell of unrolled.columns[current.t].cells) cell.classList.add("is-stepped");
+  unrolled.step(stepped && current ? current.t : null);
   norms.reveal(step.stage < 1 ? T : step.kind === "backward" ? s : 0);
   gradients.focus(step.weight);
   if (step.s !== null) select(step.s, false);
@@ -269,7 +247,7 @@ function drawStep(index, stepped) {
 function select(s, fromChart) {
   page.selected = s;
   page.norms?.select(s);
-  page.gradients?.setStep(s);
+  page.gradients?.setStep(s, fromChart);
   if (fromChart) {
     page.unrolled?.scrollToColumn(s + 1, smoothMotion());
     drawPanels(false);
