@@ -146,7 +146,14 @@ def test_pool_gradient_sent_to_every_cell_of_one_window_is_named_for_those_cells
 
 def test_rnn_offers_the_loss_to_check(page: Page, base_url: str, api: Callable[..., dict[str, Any]]) -> None:
     expected = api(exercise(base_url, "rnn", 42)["problem"], "/api/v1/rnn")
-    open_page(page, "/rnn?seed=42")
+    last = len(expected["steps"])
+    open_page(page, f"/rnn?seed=42&step={last + 2}")  # h⁰, the forward pass, then the step that adds up L
+    page.get_by_role("button", name="Check my answer").click()
+    page.get_by_label("Result you computed").select_option("loss")
+    total = f"{expected['loss']:g}"
+    expect(page.locator(".timeline-label")).to_contain_text("L = Σₜ Lᵗ")
+    page.locator(f'[data-matrix="steps[{last - 1}].loss"] td').first.hover()
+    assert total not in page.locator("body").inner_text(), f"L = {total} shows while it is being checked"
     check(page, "loss", f"{expected['loss']:.6g}")
     expect(outcome(page).get_by_role("heading", level=3)).to_have_text("L: right")
 

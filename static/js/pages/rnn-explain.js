@@ -6,6 +6,7 @@
 
 import { sumOfProducts } from "../equation.js";
 import { formatNumber } from "../number-format.js";
+import { isHidden } from "../withhold.js";
 import { parsePath, stepPath } from "./rnn-model.js";
 
 /**
@@ -307,7 +308,7 @@ const STEP_EXPLAINERS = {
       cite: "Fig. 9.10, Lᵗ = loss(ỹᵗ, yᵗ), L = Σₜ Lᵗ",
       lines: [[{ sym: { name: "L", sup: String(t) } }, "=", ...symbols], ["=", ...numbers], ["=", { num: step.loss }]],
       sources: [...wholeVector(model, s, "y_hat"), ...wholeVector(model, s, "y")],
-      note: `Lᵗ is ${LOSS_WORDS[model.loss]}; the total L = Σₜ Lᵗ = ${formatNumber(model.data.loss)}.`,
+      note: `Lᵗ is ${LOSS_WORDS[model.loss]}; the total L = Σₜ Lᵗ${isHidden("loss") ? " is yours to work out" : ` = ${formatNumber(model.data.loss)}`}.`,
     });
   },
 

@@ -4,7 +4,6 @@
  * draws every step from this list alone.
  */
 
-import { formatNumber } from "../number-format.js";
 import { WEIGHTS } from "./rnn-model.js";
 import { superscript } from "./rnn-explain.js";
 
@@ -35,7 +34,8 @@ export function buildSteps(model) {
   add(0, "start", "h⁰, the state before step 1");
   for (let s = 0; s < T; s += 1)
     add(0, "forward", `Step ${s + 1}: h${sup(s)} comes in; a${sup(s + 1)}, h${sup(s + 1)}, o${sup(s + 1)}, ỹ${sup(s + 1)} and L${sup(s + 1)}`, s);
-  add(0, "loss", `L = Σₜ Lᵗ = ${formatNumber(model.data.loss)}`);
+  // No number here: the timeline's caption stays as it is while "Check my answer" withholds L.
+  add(0, "loss", "L = Σₜ Lᵗ, every step's loss added up");
 
   for (let s = T - 1; s >= 0; s -= 1) {
     const t = s + 1;

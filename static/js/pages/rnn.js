@@ -35,7 +35,7 @@ const weightGradient = (name) => ({ name: `grad_${name}`, label: `∂L/∂${name
 
 /** What a learner may compute by hand and check; `steps[]` results are checked one step at a time. */
 const CHECKABLE = [
-  { name: "loss", label: "L, the total loss" },
+  { name: "loss", label: "L, the total loss", gives: ["steps[].loss"] },
   { name: "steps[].a", label: "aᵗ, the pre-activation" },
   { name: "steps[].h", label: "hᵗ, the state" },
   { name: "steps[].o", label: "oᵗ, the output" },
