@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import threading
 
 import numpy as np
 import pytest
 from fastapi.routing import APIRoute
 
-from app.api import limits
+from app.api import limits, offload
 from app.api.routes import activation, check, conv, exercise, network, pool, rnn
 from app.engine.activation import ActivationSpec
 from app.engine.network import LAYER_COST, ActivationLayer, step_cost
@@ -46,7 +48,8 @@ def test_the_largest_single_cell_always_fits_under_the_cap(client) -> None:
 
 def test_api_handlers_run_off_the_event_loop() -> None:
     """A coroutine handler computes on the event loop, where a long request holds up every other one,
-    /healthz (the liveness probe) included; plain functions run in the thread pool."""
+    /healthz (the liveness probe) included; plain functions run in the thread pool, and a coroutine
+    may only compute through `offload.compute`, which sends large requests there."""
     routes = [
         route
         for module in (activation, check, conv, exercise, network, pool, rnn)
@@ -54,7 +57,11 @@ def test_api_handlers_run_off_the_event_loop() -> None:
         if isinstance(route, APIRoute)
     ]
     assert len(routes) >= 13, f"expected every API route, found {len(routes)}"
-    on_loop = [f"{sorted(route.methods)} {route.path}" for route in routes if inspect.iscoroutinefunction(route.endpoint)]
+    on_loop = [
+        f"{sorted(route.methods)} {route.path}"
+        for route in routes
+        if inspect.iscoroutinefunction(route.endpoint) and "compute" not in route.endpoint.__code__.co_names
+    ]
     assert on_loop == [], f"these API handlers are coroutines and compute on the event loop: {on_loop}"
 
 
@@ -117,3 +124,15 @@ def test_pooling_lists_its_windows_only_while_they_are_few(client) -> None:
     assert many.status_code == 200 and many.json()["windows"] is None
     few = client.post("/api/v1/pool", json={"input": np.ones((4, 64, 64)).tolist(), "mode": "max", "size": 1})
     assert len(few.json()["windows"]) == limits.MAX_WINDOW_CELLS
+
+
+def test_small_work_answers_inline_and_large_work_in_a_worker_thread() -> None:
+    assert asyncio.run(_thread_of(offload.SMALL_WORK)) == "inline"
+    assert asyncio.run(_thread_of(offload.SMALL_WORK + 1)) == "worker"
+
+
+async def _thread_of(work: int) -> str:
+    """Where `offload.compute` ran a request of `work`: on the event loop's thread or another."""
+    here = threading.get_ident()
+    return "inline" if await offload.compute(work, threading.get_ident) == here else "worker"
+

@@ -14,6 +14,7 @@ from ...engine.geometry import as_pair, as_sides
 from ...engine.loss import compute_loss
 from ...settings import Settings, get_settings, settings_dependency
 from ..fields import short_int
+from ..offload import compute
 from ..share_link import add_get_twin
 from ..responses import JSONBytes, all_finite, axis_report, nested, nested_index
 from ..schemas.common import ERROR_RESPONSES
@@ -29,14 +30,17 @@ router = APIRouter(prefix="/api/v1", tags=["convolution"])
     responses=ERROR_RESPONSES,
     summary="Convolution layer: forward, backward and every intermediate",
 )
-def conv2d(request: Conv2dRequest, settings: Settings = Depends(settings_dependency)) -> JSONBytes:
+async def conv2d(request: Conv2dRequest, settings: Settings = Depends(settings_dependency)) -> JSONBytes:
     """Computes O = I ⋆ F + b (eq. 9.5), then ∂L/∂F (eq. 9.8) and ∂L/∂I (eq. 9.9) the way the
     chapter does: stride-upsample ∂L/∂O, slide it over the padded input, rotate the kernel by
     180°, take the full convolution, crop the padding.
 
-    A plain function, so FastAPI runs it in its thread pool: a large layer with its terms takes a
-    good part of a second, and on the event loop it would hold up every other request, /healthz too."""
-    return JSONBytes(solve_conv2d(request, settings), request=request)
+    A small layer answers on the event loop; a large one, or one whose terms are asked for, in the
+    thread pool (`offload.py`)."""
+    work = request.input.size * request.kernel.size
+    if request.terms != "none" or request.terms_at:
+        work += settings.max_terms
+    return await compute(work, lambda: JSONBytes(solve_conv2d(request, settings), request=request))
 
 
 def solve_conv2d(request: Conv2dRequest, settings: Settings) -> dict[str, Any]:
