@@ -100,18 +100,33 @@ def unfold(fields: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(fields.transpose(0, 3, 4, 1, 2)).reshape(c * k_h * k_w, out_h * out_w)
 
 
-def fold(sent_back: np.ndarray, shape: Pair, stride: Pair, dilation: Pair) -> np.ndarray:
-    """Add each window's contributions C × k_h × k_w × out_h × out_w back onto a C × H × W grid.
+def send_back(taps: np.ndarray, grad_output: np.ndarray, shape: Pair, stride: Pair, dilation: Pair) -> np.ndarray:
+    """The full convolution of eq. 9.9 in scatter form: Σ over windows of ∂L/∂O_ij · F, each added
+    back onto its window of a C_in × H × W grid (overlapping windows accumulate, as gradients must).
 
-    The inverse of :func:`windows`: overlapping windows accumulate, as gradients must.
+    `taps` is C_out × C_in × k_h × k_w (the kernel without its dilation zeros). The sum is split by
+    kernel row: along the width it is a one-dimensional full convolution of ∂L/∂O (its columns
+    stride-upsampled) with every kernel row at once, one matrix product over a
+    (C_out·k_w) × (out_h·W) unfolding; each kernel row's result is then added onto the rows of the
+    grid it reaches. That unfolding is k_h times smaller than the two-dimensional one of the
+    zero-padded G↑, and only the width carries the stride's zeros.
     """
-    c, k_h, k_w, out_h, out_w = sent_back.shape
-    grid = np.zeros((c, *shape))
-    reach_h, reach_w = (out_h - 1) * stride[0] + 1, (out_w - 1) * stride[1] + 1
+    c_out, c_in, k_h, k_w = taps.shape
+    out_h, out_w = grad_output.shape[1:]
+    span_w = effective_size(k_w, dilation[1])
+    upsampled_w = (out_w - 1) * stride[1] + 1
+    wide = np.zeros((c_out, out_h, upsampled_w + 2 * (span_w - 1)))
+    wide[:, :, span_w - 1 : span_w - 1 + upsampled_w : stride[1]] = grad_output
+    reach_w = upsampled_w + span_w - 1  # the padded width, less any columns no window covered
+    columns = unfold(windows(wide, (1, k_w), dilation=(1, dilation[1])))  # (C_out·k_w) × (out_h·reach_w)
+    # Window tap t reads the column of kernel tap k_w − 1 − t: the kernel row rotated, as in eq. 9.9.
+    weights = taps[..., ::-1].transpose(2, 1, 0, 3).reshape(k_h * c_in, c_out * k_w)
+    rows = (weights @ columns).reshape(k_h, c_in, out_h, reach_w)
+    grid = np.zeros((c_in, *shape))
+    reach_h = (out_h - 1) * stride[0] + 1
     for u in range(k_h):
-        for v in range(k_w):
-            top, left = u * dilation[0], v * dilation[1]
-            grid[:, top : top + reach_h : stride[0], left : left + reach_w : stride[1]] += sent_back[:, u, v]
+        top = u * dilation[0]
+        grid[:, top : top + reach_h : stride[0], :reach_w] += rows[u]
     return grid
 
 
@@ -188,10 +203,7 @@ def conv2d_backward(grad_output: np.ndarray, cache: ConvCache) -> ConvGrads:
         # The same sums in scatter form: each ∂L/∂O cell sends ∂L/∂O_ij·F back onto its window,
         # which skips the zeros of G↑ and never builds the large unfolded matrix.
         taps = cache.sliding_kernel[:, :, :: spec.dilation[0], :: spec.dilation[1]]
-        sent_back = (taps.reshape(c_out, -1).T @ grad_output.reshape(c_out, -1)).reshape(
-            c_in, *k, *grad_output.shape[1:]
-        )  # C_in × k_h × k_w × out_h × out_w
-        grad_padded = fold(sent_back, (h_p, w_p), spec.stride, spec.dilation)
+        grad_padded = send_back(taps, grad_output, (h_p, w_p), spec.stride, spec.dilation)
     top, bottom, left, right = spec.padding
     grad_input = grad_padded[:, top : h_p - bottom, left : w_p - right]
 
