@@ -3,7 +3,8 @@
 `/api/v1/check` and `/api/v1/exercise` take the body of another endpoint. `solve` runs that
 endpoint's own solver, so the expected numbers and their nesting are exactly its response,
 and hands back the same layer in the canonical shapes the mistakes of
-:mod:`app.engine.mistakes` take.
+:mod:`app.engine.mistakes` take. A dense layer has no endpoint of its own (it lives in a
+network's chain): its problem is solved here, by the engine the network runs.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import numpy as np
 
 from ..engine.activation import ActivationSpec
 from ..engine.conv import ConvSpec
+from ..engine.dense import dense_backward, dense_forward
+from ..engine.errors import InvalidInput
 from ..engine.geometry import as_pair, as_sides
-from ..engine.mistakes import Mistake, activation, conv, conv_shapes, pool, rnn
+from ..engine.mistakes import Mistake, activation, conv, conv_shapes, dense, pool, rnn
 from ..engine.pool import PoolSpec
 from ..settings import Settings
 from .routes.activation import solve_activation
@@ -24,6 +27,7 @@ from .routes.pool import solve_pool
 from .routes.rnn import engine_inputs, solve_rnn
 from .schemas.activation import ActivationRequest
 from .schemas.conv import Conv2dRequest
+from .schemas.dense import DenseProblem
 from .schemas.pool import PoolRequest
 from .schemas.rnn import RnnRequest
 
@@ -75,11 +79,41 @@ def _rnn_problem(request: RnnRequest, settings: Settings) -> tuple[dict[str, Any
     return solve_rnn(request), rnn.RnnProblem(request.x, request.y, params, spec)
 
 
+def _dense_problem(request: DenseProblem, settings: Settings) -> tuple[dict[str, Any], dense.DenseProblem]:
+    """y = W x + b and its backward pass, as a network computes the layer; a number bias keeps its gradient a number."""
+    n_out = request.weight.shape[0]
+    bias = _per_output(request.bias, n_out, "bias")
+    grad_output = _per_output(request.grad_output, n_out, "grad_output")
+    output, cache = dense_forward(request.input, request.weight, bias)
+    grads = dense_backward(grad_output, cache)
+    grad_bias = None
+    if bias is not None:
+        grad_bias = float(grads.grad_bias[0]) if isinstance(request.bias, float) else grads.grad_bias.tolist()
+    response = {
+        "output": output.tolist(),
+        "grad_output": grad_output.tolist(),
+        "grad_input": grads.grad_input.tolist(),
+        "grad_weight": grads.grad_weight.tolist(),
+        "grad_bias": grad_bias,
+    }
+    return response, dense.DenseProblem(request.input, request.weight, bias, grad_output)
+
+
+def _per_output(value: float | np.ndarray | None, n_out: int, field: str) -> np.ndarray | None:
+    """A bias or ∂L/∂y as one number per output; a single number stands for the one output of a 1-row W."""
+    if value is None or isinstance(value, np.ndarray):
+        return value
+    if n_out != 1:
+        raise InvalidInput(field, f"a single number fits one output; W has {n_out} rows, so give a list of {n_out}")
+    return np.array([value])
+
+
 _SOLVERS: dict[str, Callable[[Any, Settings], tuple[dict[str, Any], Any]]] = {
     "conv": _conv_problem,
     "pool": _pool_problem,
     "activation": _activation_problem,
     "rnn": _rnn_problem,
+    "dense": _dense_problem,
 }
 
 MISTAKES: dict[str, tuple[Mistake, ...]] = {
@@ -87,6 +121,7 @@ MISTAKES: dict[str, tuple[Mistake, ...]] = {
     "pool": pool.MISTAKES,
     "activation": activation.MISTAKES,
     "rnn": rnn.MISTAKES,
+    "dense": dense.MISTAKES,
 }
 
 # Two mistakes made together, looked for when no single one explains an answer; and the mistakes made by
@@ -101,6 +136,7 @@ PAIRS: dict[str, tuple[Mistake, ...]] = {
 # Mistakes that change a result's shape, each with what it leaves out; and those made together with another.
 RESHAPED: dict[str, tuple[tuple[tuple[Mistake, str], ...], tuple[Mistake, ...]]] = {
     "conv": (conv_shapes.RESHAPED, conv_shapes.RESHAPED_BOTH + conv_shapes.RESHAPED_WITH),
+    "dense": (dense.RESHAPED, ()),
 }
 
 
@@ -114,6 +150,7 @@ _WORK: dict[str, Callable[[Any], int]] = {
     "conv": _conv_work,
     "pool": lambda p: p.grad_output.size * p.spec.size[0] * p.spec.size[1],
     "activation": lambda p: p.input.size,
+    "dense": lambda p: p.weight.size,
     "rnn": lambda p: p.x.shape[0] * p.params.W.shape[0] * (p.x.shape[1] + p.params.W.shape[0] + p.y.shape[1]),
 }
 

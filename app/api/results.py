@@ -2,8 +2,9 @@
 
 A result is named as the layer's own endpoint names it in its response (`grad_input` of
 ``/api/v1/conv2d``), and an RNN step's result by its path in ``/api/v1/rnn``'s response,
-``steps[2].grad_h`` (0-based, so step t = 3). The stage is where the page draws the result:
-its path, a stable stage id, and the field.
+``steps[2].grad_h`` (0-based, so step t = 3). A dense layer has no endpoint: its results are
+named as ``/api/v1/network`` names its parameters' gradients (`grad_weight` for ∂L/∂W). The
+stage is where a page draws the result: its path, a stable stage id, and the field.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from ..engine.mistakes import StageHint
 
 Kind = Literal["conv", "pool", "activation", "rnn"]
 KINDS: tuple[str, ...] = ("conv", "pool", "activation", "rnn")
+# What /api/v1/check takes besides: a network's dense layer, which has no page or exercises of its own.
+CheckKind = Literal["conv", "pool", "activation", "rnn", "dense"]
+CHECK_KINDS: tuple[str, ...] = (*KINDS, "dense")
 
 
 class ResultInfo(NamedTuple):
@@ -65,6 +69,12 @@ RESULTS: dict[str, dict[str, ResultInfo]] = {
         "grad_b": _page("/rnn", "∂L/∂b", "weights", "grad_b"),
         "grad_c": _page("/rnn", "∂L/∂c", "weights", "grad_c"),
         "grad_h0": _page("/rnn", "∂L/∂h⁰", "backward", "grad_h0"),
+    },
+    "dense": {
+        "output": _page("/network", "y", "forward", "output"),
+        "grad_input": _page("/network", "∂L/∂x", "backward", "grad_input"),
+        "grad_weight": _page("/network", "∂L/∂W", "backward", "grad_weight"),
+        "grad_bias": _page("/network", "∂L/∂b", "backward", "grad_bias"),
     },
 }
 

@@ -133,7 +133,7 @@ def test_pool_every_cell_and_rnn_step_results(client) -> None:
 
 
 BAD_INPUTS = [
-    ({"kind": "dense", "problem": FIG_9_4, "result": "output", "answer": [[1]]}, "kind", "'conv'"),
+    ({"kind": "lstm", "problem": FIG_9_4, "result": "output", "answer": [[1]]}, "kind", "'conv'"),
     ({"problem": FIG_9_4, "result": "output", "answer": [[1]]}, "kind", "required"),
     ({"kind": "conv", "problem": [1], "result": "output", "answer": [[1]]}, "problem", ""),
     (

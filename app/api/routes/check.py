@@ -32,7 +32,8 @@ router = APIRouter(prefix="/api/v1", tags=["check my answer"])
 def check(request: CheckRequest, settings: Settings = Depends(settings_dependency)) -> JSONBytes:
     """Solves `problem` as its own endpoint would, marks each cell of `answer` against the chosen `result`,
     and names the known mistakes (an unrotated kernel, a skipped stride upsampling, a max-pooling gradient
-    sent to every cell, BPTT without Wᵀ∂L/∂aᵗ⁺¹ …) whose own result reproduces the wrong cells."""
+    sent to every cell, BPTT without Wᵀ∂L/∂aᵗ⁺¹, a dense layer's ∂L/∂W transposed …) whose own result reproduces
+    the wrong cells."""
     return JSONBytes(solve_check(request, settings), request=request)
 
 
@@ -233,7 +234,7 @@ def _body_from_link(query: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 def _problem_parameters() -> list[dict[str, Any]]:
-    """Every field of the four problems, documented once: the problem's own page writes them so."""
+    """Every field of the problems, documented once: the problem's own page writes them so."""
     seen: dict[str, dict[str, Any]] = {}
     for model in PROBLEMS.values():
         for name, field in model.model_fields.items():
@@ -255,7 +256,11 @@ add_get_twin(
     to_body=_body_from_link,
     parameters=[
         query_parameter(
-            "kind", "conv (or conv2d), pool, activation or rnn: which page's problem the other parameters are.", True, "conv"
+            "kind",
+            "conv (or conv2d), pool, activation, rnn, or dense (a network's dense layer): which problem the other "
+            "parameters are.",
+            True,
+            "conv",
         ),
         query_parameter(
             "result", "The result computed by hand, named as the layer's endpoint names it.", True, UNROTATED["result"]

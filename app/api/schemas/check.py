@@ -9,10 +9,11 @@ from pydantic_core import PydanticCustomError
 
 from .. import limits
 from ..fields import NumberOrArray, brief
-from ..results import KINDS, Kind, known_result, valid_results
+from ..results import CHECK_KINDS, CheckKind, known_result, valid_results
 from .activation import ActivationRequest
 from .common import Nested, StrictModel
 from .conv import FIG_9_4, Conv2dRequest
+from .dense import DenseProblem
 from .pool import PoolRequest
 from .rnn import RnnRequest
 
@@ -21,6 +22,7 @@ PROBLEMS: dict[str, type[StrictModel]] = {
     "pool": PoolRequest,
     "activation": ActivationRequest,
     "rnn": RnnRequest,
+    "dense": DenseProblem,
 }
 
 # A problem is named by its kind or by its endpoint, as `GET /api/v1/exercise` gives it (`endpoint`).
@@ -39,8 +41,8 @@ def canonical_kind(value: Any) -> Any:
 
 
 KindOrAlias = Annotated[
-    Kind,
-    BeforeValidator(canonical_kind, json_schema_input_type=Literal[(*KINDS, *KIND_ALIASES)]),  # type: ignore[valid-type]
+    CheckKind,
+    BeforeValidator(canonical_kind, json_schema_input_type=Literal[(*CHECK_KINDS, *KIND_ALIASES)]),  # type: ignore[valid-type]
 ]
 
 S = limits.MAX_SIDE + 2 * limits.MAX_PADDING  # a padded input, or its gradient ∂L/∂P
@@ -65,7 +67,9 @@ def _problem(value: Any, info: ValidationInfo) -> Any:
 
 Problem = Annotated[
     Any,
-    PlainValidator(_problem, json_schema_input_type=Union[Conv2dRequest, PoolRequest, ActivationRequest, RnnRequest]),
+    PlainValidator(
+        _problem, json_schema_input_type=Union[Conv2dRequest, PoolRequest, ActivationRequest, RnnRequest, DenseProblem]
+    ),
 ]
 
 NestedFlags = Union[bool, list[bool], list[list[bool]], list[list[list[bool]]], list[list[list[list[bool]]]]]
@@ -96,7 +100,8 @@ class CheckRequest(StrictModel):
     kind: KindOrAlias = Field(
         description="Which endpoint's body `problem` is: `conv` (/api/v1/conv2d), `pool`, `activation`, `rnn`. The "
         "endpoint's name does as well: `conv2d`, or its path as `GET /api/v1/exercise` gives it (`/api/v1/conv2d` …); "
-        "the response names the kind."
+        "the response names the kind. `dense` is a network's dense layer, which has no endpoint of its own: `input`, "
+        "`weight`, `bias` and `grad_output` as /api/v1/network's answer gives that layer."
     )
     problem: Problem = Field(description="Exactly the body of that endpoint, validated as it validates it.")
     result: str = Field(
@@ -104,7 +109,8 @@ class CheckRequest(StrictModel):
         description="The result to check, named as the endpoint's response names it: `output`, `grad_kernel`, "
         "`grad_bias`, `grad_input` and every intermediate (conv); `output`, `grad_input`, `mask` (pool); `output`, "
         "`local_derivative`, `grad_input` (activation); `loss`, `grad_U`, `grad_W`, `grad_V`, `grad_b`, `grad_c`, "
-        "`grad_h0`, or `steps[i].grad_h` and the other per-step vectors for step i, 0-based (rnn).",
+        "`grad_h0`, or `steps[i].grad_h` and the other per-step vectors for step i, 0-based (rnn); `output`, "
+        "`grad_input`, `grad_weight`, `grad_bias` (dense).",
         examples=["grad_input"],
     )
     answer: Answer = Field(
@@ -118,7 +124,7 @@ class CheckRequest(StrictModel):
     @classmethod
     def _known_result(cls, value: str, info: ValidationInfo) -> str:
         kind = info.data.get("kind")
-        if kind in KINDS and not known_result(kind, value):
+        if kind in CHECK_KINDS and not known_result(kind, value):
             raise PydanticCustomError(
                 "invalid_value",
                 "{field}: {message}",
@@ -154,10 +160,11 @@ def _one_variant_per_kind(schema: dict[str, Any]) -> None:
 class Stage(BaseModel):
     """Where a page shows something: its path, a stable stage id on it, and the response field drawn there."""
 
-    page: str = Field(description="`/conv`, `/pool`, `/activation` or `/rnn`.")
+    page: str = Field(description="`/conv`, `/pool`, `/activation`, `/rnn`, or `/network` (a dense layer).")
     stage: str = Field(
         description="/conv: `forward`, `grad_output`, `grad_kernel`, `grad_input`, `update` (its five stages); "
-        "/pool and /activation: `forward`, `backward`; /rnn: `forward`, `backward` (through time), `weights`."
+        "/pool and /activation: `forward`, `backward`; /rnn: `forward`, `backward` (through time), `weights`; "
+        "/network: `forward`, `backward` (of the layer)."
     )
     field: str = Field(
         description="The field of the layer's response drawn there; `steps[].x` is field x of every step."
@@ -215,7 +222,7 @@ class Counts(BaseModel):
 class CheckResponse(BaseModel):
     """Per-cell marking, nested as the result; the mistakes that reproduce the wrong cells."""
 
-    kind: Kind
+    kind: CheckKind
     result: str
     symbol: str = Field(description="The result as the chapter writes it, e.g. ∂L/∂I.")
     stage: Stage = Field(description="Where the page shows this result worked out.")

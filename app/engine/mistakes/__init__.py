@@ -13,7 +13,8 @@ variants: it cannot happen there. One that can happen but gives the right number
 kernel equal to its own 180° rotation) is found by comparison, and reported as undetectable.
 
 Every mistake names the page stage that shows the right way: a page (``/conv``, ``/pool``,
-``/activation``, ``/rnn``), a stable stage id on it, and the response field the stage draws.
+``/activation``, ``/rnn``, or ``/network`` for a dense layer), a stable stage id on it, and the
+response field the stage draws.
 
 Two mistakes made together give numbers neither gives alone (∂L/∂I with the stride's zeros left
 out *and* the kernel unrotated). Most mistakes are the right recipe run on a changed problem;
