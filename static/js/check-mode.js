@@ -21,14 +21,26 @@ import { namesField } from "./withhold.js";
  * @property {string} label words for the choice, e.g. "∂L/∂I, the input gradient"
  * @property {string[]} [gives] fields drawn on the page that show the same numbers, withheld with it
  * @property {(body: Record<string, any>) => boolean} [when] whether the problem asks for it (default: always)
+ * @property {string} [group] the choices are listed under these headings (a network's layer), in order
+ * @property {string} [symbol] how the page writes it, e.g. ∂L/∂I²; default the symbol /api/v1/check gives
+ *
+ * @typedef {{page: string, stage: string, field: string}} StageHint where /api/v1/check says the right way is drawn
+ * @typedef {{at: number, field: string, words: string}} Place a timeline step, the field it draws, and words for it
  *
  * @typedef {object} CheckOptions
  * @property {string} kind `conv`, `pool`, `activation` or `rnn`
- * @property {Checkable[]} results
+ * @property {Checkable[] | ((body: Record<string, any>, data: Record<string, any>) => Checkable[])} results
+ *   what may be checked; a function when it depends on the problem (a network's layers)
  * @property {Record<string, number>} stages the API's stage ids (`grad_input` …) → timeline stages
  * @property {import("./timeline.js").Timeline} timeline
  * @property {(step: any, field: string) => boolean} matchStep whether a timeline step is about a field
  * @property {(patterns: string[]) => void} onWithhold the fields to withhold for the answer, now
+ * @property {(data: Record<string, any>, name: string) => any} [value] a result's value in the page's
+ *   answer (default: by its name, `grad_input` or `steps[2].grad_h`)
+ * @property {(name: string, body: Record<string, any>, data: Record<string, any>) => {kind: string, problem: Record<string, any>, result: string}} [ask]
+ *   what /api/v1/check is asked for a result (default: the page's kind and problem, the result's name)
+ * @property {(hint: StageHint, result: string) => Place|null} [place] where the page's timeline shows a stage
+ *   /api/v1/check names (default: the page's own stage of that id, the step about the field)
  */
 
 const MAX_CELLS_LISTED = 8;
@@ -140,6 +152,10 @@ export class CheckMode {
     this.request = /** @type {AbortController|null} */ (null);
     /** @type {Checkable[]} the results this problem has */
     this.available = [];
+    /** @type {Checkable[]} every result the page offers for this problem, before `when` */
+    this.all = Array.isArray(options.results) ? options.results : [];
+    /** How the page writes the result being checked. */
+    this.symbol = "";
 
     this.resultSelect = document.createElement("select");
     this.resultSelect.id = "check-result";
@@ -216,6 +232,8 @@ export class CheckMode {
   update(body, data) {
     this.body = body;
     this.data = data;
+    const { results } = this.options;
+    this.all = typeof results === "function" ? results(body, data) : results;
     this.#listResults();
     if (this.checkedBody && JSON.stringify(body) !== this.checkedBody) {
       this.checkedBody = "";
@@ -229,11 +247,17 @@ export class CheckMode {
   async check() {
     if (!this.body || !this.editor || !this.choice) return;
     const shape = /** @type {number[]} */ (this.shape);
+    const symbol = this.choice.symbol;
     const tolerance = cellValue(this.tolerance.value);
-    const request = {
+    const { kind, problem, result } = this.options.ask?.(this.result, this.body, /** @type {Record<string, any>} */ (this.data)) ?? {
       kind: this.options.kind,
       problem: this.body,
       result: this.result,
+    };
+    const request = {
+      kind,
+      problem,
+      result,
       answer: answerOf(this.editor.value(), shape),
       ...(this.tolerance.value.trim() === "" ? {} : { tolerance: { absolute: tolerance } }),
     };
@@ -251,6 +275,7 @@ export class CheckMode {
     this.#showErrors(answer.ok ? [] : answer.errors);
     if (!answer.ok) return;
     this.checkedBody = JSON.stringify(this.body);
+    this.symbol = symbol ?? answer.data.symbol;
     this.#showOutcome(answer.data, request.answer);
   }
 
@@ -268,21 +293,15 @@ export class CheckMode {
   #listResults() {
     const data = /** @type {Record<string, any>} */ (this.data);
     const body = /** @type {Record<string, any>} */ (this.body);
-    const available = this.options.results.filter((result) => {
+    const available = this.all.filter((result) => {
       if (result.when && !result.when(body)) return false;
-      const value = result.name.startsWith("steps[]") ? data.steps?.[0]?.[result.name.slice(8)] : data[result.name];
+      const value = this.#value(result.name.replace("steps[]", "steps[0]"));
       return value !== undefined && value !== null;
     });
-    const changed = available.length !== this.available.length || available.some((result, i) => result !== this.available[i]);
+    const changed = listKey(available) !== listKey(this.available);
     if (changed) {
       this.available = available;
-      this.resultSelect.replaceChildren(
-        ...available.map((result) => {
-          const option = /** @type {HTMLOptionElement} */ (element("option", "", result.label));
-          option.value = result.name;
-          return option;
-        }),
-      );
+      this.resultSelect.replaceChildren(...optionsOf(available));
     }
     const steps = data.steps?.length ?? 0;
     if (steps !== this.stepSelect.options.length) {
@@ -308,7 +327,7 @@ export class CheckMode {
    * @param {number} step
    */
   #choose(name, step) {
-    this.choice = this.options.results.find((result) => result.name === name) ?? null;
+    this.choice = this.available.find((result) => result.name === name) ?? null;
     this.step = step;
     this.stepField.hidden = !this.choice?.name.startsWith("steps[]");
     this.shape = null;
@@ -318,10 +337,32 @@ export class CheckMode {
     this.options.onWithhold(this.patterns());
   }
 
+  /** @param {string} name a result's name, its step filled in */
+  #value(name) {
+    const data = /** @type {Record<string, any>} */ (this.data);
+    return this.options.value ? this.options.value(data, name) : locate(data, name);
+  }
+
+  /**
+   * Where the timeline shows the right way for a stage /api/v1/check names, or null when this page does not.
+   * @param {StageHint} hint
+   * @returns {Place|null}
+   */
+  #place(hint) {
+    const { timeline, matchStep, stages, place } = this.options;
+    if (place) return place(hint, this.result);
+    const index = stages[hint.stage];
+    if (hint.page !== location.pathname || index === undefined) return null;
+    const steps = timeline.steps;
+    let at = steps.findIndex((step) => step.stage === index && matchStep(step, hint.field));
+    if (at < 0) at = steps.findLastIndex((step) => step.stage === index);
+    return at < 0 ? null : { at, field: hint.field, words: `stage ${index + 1}, ${timeline.stages[index] ?? ""}` };
+  }
+
   /** A blank answer grid in the chosen result's shape, unless the one there already has it. */
   #fit() {
     if (!this.choice || !this.data) return;
-    const shape = shapeOf(locate(this.data, this.result));
+    const shape = shapeOf(this.#value(this.result));
     if (this.editor && JSON.stringify(shape) === JSON.stringify(this.shape)) return;
     this.shape = shape;
     const option = this.resultSelect.selectedOptions[0];
@@ -367,7 +408,8 @@ export class CheckMode {
    * @param {any} answer what was sent, nested as the result
    */
   #showOutcome(result, answer) {
-    const { counts, symbol } = result;
+    const { counts } = result;
+    const { symbol } = this;
     const verdict = counts.cells === 1 ? (result.all_correct ? "right" : "wrong") : `${counts.correct} of ${counts.cells} cells right`;
     const heading = element("h3", "", `${symbol}: ${verdict}`);
     const mistakes = result.diagnoses.map((diagnosis) => diagnosis.title);
@@ -377,11 +419,8 @@ export class CheckMode {
     else if (result.diagnoses.length) parts.push(...result.diagnoses.map((diagnosis) => this.#diagnosis(diagnosis, counts.wrong)));
     else if (result.diagnoses_omitted) parts.push(element("p", "note", `No mistake was looked for: ${result.diagnoses_omitted}.`));
     else parts.push(element("p", "check-verdict", "None of the known mistakes gives these numbers: compare the cells marked ✗ with the page's stages."));
-    if (!result.all_correct) {
-      const [page, stage] = [result.stage.page, this.options.stages[result.stage.stage]];
-      const title = this.options.timeline.stages[stage] ?? "";
-      if (page === location.pathname) parts.push(element("p", "", button(`Show how ${symbol} is computed (stage ${stage + 1}, ${title})`, () => this.showStage(result.stage), "link-button")));
-    }
+    const where = result.all_correct ? null : this.#place(result.stage);
+    if (where) parts.push(element("p", "", button(`Show how ${symbol} is computed (${where.words})`, () => this.showStage(result.stage), "link-button")));
     if (result.undetectable.length) {
       const list = element("ul", "", ...result.undetectable.map((item) => element("li", "", element("strong", "", item.title), item.detail ? ` (${item.detail})` : "", `: ${item.reason}`)));
       parts.push(element("details", "check-undetectable", element("summary", "", `Mistakes these numbers cannot show (${result.undetectable.length})`), list));
@@ -404,7 +443,7 @@ export class CheckMode {
         field: "answer",
         values: grid,
         apiIndex: (r, c) => indexOf(shape, g, r, c),
-        label: `Your ${result.symbol}, marked${mine.length > 1 ? `, ${gridName(shape, g)}` : ""}`,
+        label: `Your ${this.symbol}, marked${mine.length > 1 ? `, ${gridName(shape, g)}` : ""}`,
         caption: mine.length > 1 ? gridName(shape, g) : "",
         cellClasses: (r, c) => [correct[g][r][c] ? "is-right" : "is-wrong"],
         onPoint: (_, r, c) => {
@@ -453,10 +492,9 @@ export class CheckMode {
     article.dataset.explains = diagnosis.explains;
     if (diagnosis.detail) article.append(element("p", "", diagnosis.detail));
     for (const part of two ? diagnosis.parts : [diagnosis]) {
-      const stage = this.options.stages[part.stage.stage];
-      if (part.stage.page !== location.pathname || stage === undefined) continue;
-      const words = `stage ${stage + 1}, ${this.options.timeline.stages[stage] ?? ""}`;
-      const label = two ? `Show the right way for “${part.title}”: ${words}` : `Show the right way: ${words}`;
+      const where = this.#place(part.stage);
+      if (!where) continue;
+      const label = two ? `Show the right way for “${part.title}”: ${where.words}` : `Show the right way: ${where.words}`;
       article.append(button(label, () => this.showStage(part.stage)));
     }
     return article;
@@ -464,15 +502,13 @@ export class CheckMode {
 
   /**
    * Move the timeline to the stage that shows a field, outline the field and bring it into view.
-   * @param {{stage: string, field: string}} where
+   * @param {StageHint} hint
    */
-  showStage({ stage, field }) {
-    const { timeline, matchStep, stages } = this.options;
-    const index = stages[stage];
-    const steps = timeline.steps;
-    let at = steps.findIndex((step) => step.stage === index && matchStep(step, field));
-    if (at < 0) at = steps.findLastIndex((step) => step.stage === index);
-    if (at < 0) return;
+  showStage(hint) {
+    const { timeline } = this.options;
+    const where = this.#place(hint);
+    if (!where) return;
+    const { at, field } = where;
     timeline.pause();
     timeline.go(at);
     for (const old of document.querySelectorAll(".is-pointed-out")) old.classList.remove("is-pointed-out");
@@ -493,4 +529,37 @@ export class CheckMode {
  */
 function blankOf(shape) {
   return shape.length ? Array.from({ length: shape[0] }, () => blankOf(shape.slice(1))) : "";
+}
+
+/**
+ * What the page shows of a list of results: a new problem with the same list keeps the choices.
+ * @param {Checkable[]} results
+ */
+function listKey(results) {
+  return JSON.stringify(results.map(({ name, label, group, gives }) => [name, label, group, gives]));
+}
+
+/**
+ * The choices of the result select, under a heading per group when they have groups.
+ * @param {Checkable[]} results
+ * @returns {HTMLElement[]}
+ */
+function optionsOf(results) {
+  const option = (result) => {
+    const made = /** @type {HTMLOptionElement} */ (element("option", "", result.label));
+    made.value = result.name;
+    return made;
+  };
+  if (!results.some((result) => result.group)) return results.map(option);
+  const groups = new Map();
+  for (const result of results) {
+    if (!groups.has(result.group)) groups.set(result.group, []);
+    groups.get(result.group).push(option(result));
+  }
+  return [...groups].map(([label, options]) => {
+    const group = document.createElement("optgroup");
+    group.label = label;
+    group.append(...options);
+    return group;
+  });
 }

@@ -18,9 +18,15 @@ export { openLink } from "./quiz.js";
  *
  * @typedef {object} PracticeOptions
  * @property {string} kind `conv`, `pool`, `activation` or `rnn`: the kind /api/v1/check and /api/v1/exercise take
- * @property {import("./quiz.js").QuizLink} link the page's link, read by `openLink`
+ * @property {import("./quiz.js").QuizLink | import("./quiz.js").HideLink} link the page's link, read by
+ *   `openLink` (or `hideLink` on a page without exercises)
  * @property {import("./timeline.js").Timeline} timeline
- * @property {Checkable[]} results what may be checked and hidden, in the page's order
+ * @property {import("./check-mode.js").CheckOptions["results"]} results what may be checked and hidden, in the
+ *   page's order
+ * @property {boolean} [exercises] whether the page has seeded exercises (default: it has)
+ * @property {import("./check-mode.js").CheckOptions["value"]} [value] see CheckOptions
+ * @property {import("./check-mode.js").CheckOptions["ask"]} [ask] see CheckOptions
+ * @property {import("./check-mode.js").CheckOptions["place"]} [place] see CheckOptions
  * @property {Record<string, number>} stages the API's stage ids (`forward`, `grad_input` …) → timeline stages
  * @property {(step: any, field: string) => boolean} [matchStep] whether a timeline step is about a field
  *   (default: its `focus` is a cell of it)
@@ -42,6 +48,9 @@ export class Practice {
       timeline: options.timeline,
       matchStep: options.matchStep ?? ((step, field) => step.focus?.[0] === field),
       onWithhold: () => this.#apply(),
+      value: options.value,
+      ask: options.ask,
+      place: options.place,
     });
     /** The page is about to draw an answer: it needs no redraw for what changes meanwhile. */
     this.updating = false;
@@ -68,10 +77,13 @@ export class Practice {
     this.hiddenNote.setAttribute("role", "status");
     this.check.element.id = "check-mode";
 
+    const exercise = element("span", "practice-exercise", fresh, element("span", "practice-difficulty", difficultyLabel, this.difficulty));
+    const bar = element("div", "practice-bar", heading, this.checkToggle);
+    if (options.exercises ?? true) bar.append(exercise);
     this.element = element(
       "section",
       "practice",
-      element("div", "practice-bar", heading, this.checkToggle, element("span", "practice-exercise", fresh, element("span", "practice-difficulty", difficultyLabel, this.difficulty))),
+      bar,
       this.exerciseNote,
       this.hiddenNote,
       this.#quizMaker(),
@@ -112,12 +124,20 @@ export class Practice {
     return true;
   }
 
+  /**
+   * The result a name (as the quiz or the check writes it) is, if the page offers it.
+   * @param {string} name `grad_input`, `steps[2].grad_h`, `layers[1].grad_input`
+   */
+  #resultOf(name) {
+    const { all } = this.check;
+    return all.find((result) => result.name === name) ?? all.find((result) => result.name === stepless(name));
+  }
+
   /** The chosen results as the fields they withhold: each with the fields that show its numbers too. */
   #quizPatterns() {
-    const byName = new Map(this.options.results.map((result) => [result.name, result]));
     return [...this.quiz].flatMap((name) => {
       const step = /^steps\[(\d+)\]/.exec(name)?.[1];
-      const gives = byName.get(stepless(name))?.gives ?? [];
+      const gives = this.#resultOf(name)?.gives ?? [];
       return [name, ...gives.map((field) => (step === undefined ? field : field.replace("[]", `[${step}]`)))];
     });
   }
@@ -154,7 +174,7 @@ export class Practice {
 
   /** What exercise this is, or why the link's seed gave none. */
   #describeExercise() {
-    const { link, results } = this.options;
+    const { link } = this.options;
     if (link.error) {
       this.exerciseNote.textContent = `The link's exercise could not be loaded (${link.error}); here is the example instead.`;
       this.exerciseNote.classList.add("is-error");
@@ -164,8 +184,7 @@ export class Practice {
       this.exerciseNote.hidden = true;
       return;
     }
-    const labels = new Map(results.map((result) => [result.name, result.label.split(",")[0]]));
-    const asked = [...new Set(link.exercise.asks.map((name) => labels.get(stepless(name)) ?? name))];
+    const asked = [...new Set(link.exercise.asks.map((name) => this.#resultOf(name)?.label.split(",")[0] ?? name))];
     this.exerciseNote.textContent = `Exercise ${link.seed} (${link.difficulty}): compute ${listWords(asked)} by hand, then check your answer.`;
   }
 
@@ -173,7 +192,7 @@ export class Practice {
   #showHidden() {
     const hidden = stillHidden();
     const label = (name) => {
-      const words = this.options.results.find((result) => result.name === stepless(name))?.label.split(",")[0] ?? name;
+      const words = this.#resultOf(name)?.label.split(",")[0] ?? name;
       const step = /^steps\[(\d+)\]/.exec(name)?.[1];
       return step === undefined ? words : `${words} at t = ${Number(step) + 1}`;
     };
@@ -223,7 +242,7 @@ export class Practice {
       const box = document.createElement("input");
       box.type = "checkbox";
       box.value = result.name;
-      box.checked = [...this.quiz].some((name) => stepless(name) === result.name);
+      box.checked = [...this.quiz].some((name) => name === result.name || stepless(name) === result.name);
       box.addEventListener("change", () => this.#setQuiz(ticked()));
       const every = result.name.startsWith("steps[]") ? " (every step)" : "";
       return element("label", "quiz-choice", box, ` ${result.label}${every}`);

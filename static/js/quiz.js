@@ -5,7 +5,8 @@
  *   small integers whose answers are short, the same on every machine. Once the numbers are
  *   edited the seed no longer describes them, and the link spells them out instead.
  * - `hide=grad_input,grad_kernel`: these results are drawn blank until revealed (withhold.js);
- *   `steps[].grad_h` hides that result of every step.
+ *   `steps[].grad_h` hides that result of every step, and on /network `layers[1].grad_input`
+ *   (or `layers[0].param_grads.kernel`) a result of one layer.
  *
  * A seed wins over numbers written in the same link.
  */
@@ -16,11 +17,14 @@ import { choiceCodec, integerCodec, readQuery, safeDecode, toQuery, writeQuery }
 /** The exercise endpoint's difficulties; a link without one is "easy". */
 export const DIFFICULTIES = ["easy", "medium", "hard"];
 const MAX_SEED = 2 ** 53 - 1;
-/** A result's name as a link may write it: `grad_input`, `grad_W`, `steps[2].grad_h`, `steps[].grad_h`. */
-const RESULT_NAME = /^(steps\[\d*\]\.)?[A-Za-z_]+$/;
+/**
+ * A result's name as a link may write it: `grad_input`, `grad_W`, `steps[2].grad_h`, `steps[].grad_h`,
+ * `layers[1].output`, `layers[0].param_grads.kernel`.
+ */
+const RESULT_NAME = /^(steps\[\d*\]\.|layers\[\d*\]\.(param_grads\.)?)?[A-Za-z_]+$/;
 
 /** The list of hidden results, `a,b`; names that could be no result are dropped. */
-const hideCodec = {
+export const hideCodec = {
   decode: (raw) => [...new Set(safeDecode(raw).split(",").map((name) => name.trim()).filter((name) => RESULT_NAME.test(name)))],
   encode: (names) => (names?.length ? names.join(",") : null),
 };
@@ -122,6 +126,36 @@ export class QuizLink {
     const query = toQuery(this.fullSchema, { seed, difficulty, hide: this.hide });
     return `${location.pathname}?${query}`;
   }
+}
+
+/**
+ * @typedef {object} HideLink the quiz part of the link of a page without exercises (/network)
+ * @property {null} seed
+ * @property {string} difficulty
+ * @property {null} exercise
+ * @property {null} error
+ * @property {string[]} hide the results drawn blank
+ * @property {(names: string[]) => void} setHide hide other results, and write the link at once
+ */
+
+/**
+ * The results a link hides, on a page whose own code writes its link (with `hideCodec` for `hide`).
+ * @param {string} search `location.search`
+ * @param {() => void} write put the page's link, these results included, in the address bar
+ * @returns {HideLink}
+ */
+export function hideLink(search, write) {
+  return {
+    seed: null,
+    difficulty: "easy",
+    exercise: null,
+    error: null,
+    hide: readQuery({ hide: hideCodec }, search).hide ?? [],
+    setHide(names) {
+      this.hide = [...new Set(names)];
+      write();
+    },
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
-"""Helpers for the diagnosis tests: check an answer the way the endpoint does, and read the verdict."""
+"""Helpers for the diagnosis tests: check an answer the way the endpoint does, and read the verdict;
+and a network's layer as the problem /network checks it as."""
 
 from __future__ import annotations
 
@@ -11,6 +12,31 @@ from app.api.results import locate
 from app.api.routes.check import solve_check
 from app.api.schemas.check import PROBLEMS, CheckRequest
 from app.settings import get_settings
+
+ACTIVATIONS = {"relu", "leaky_relu", "sigmoid", "tanh", "softmax"}
+# A network layer's parameter gradient as /api/v1/check names it.
+PARAMETERS = {"kernel": "grad_kernel", "weight": "grad_weight", "bias": "grad_bias"}
+
+
+def layer_problem(sent: dict[str, Any], layer: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The check's kind and problem for one layer of a network's first step, as /network builds them
+    (static/js/pages/network-links.js): `sent` is the layer as the request gave it."""
+    own = lambda *names: {name: sent[name] for name in names if name in sent}  # noqa: E731
+    given = {"input": layer["input"]}
+    if layer["type"] == "conv2d":
+        problem = {**given, **layer["params"], **own("stride", "padding", "dilation")}
+        return "conv", {**problem, "grad_output": layer["grad_output"]}
+    if layer["type"] in ("maxpool", "avgpool"):
+        mode = layer["type"].removesuffix("pool")
+        return "pool", {**given, "mode": mode, **own("size", "stride", "padding", "ties"), "grad_output": layer["grad_output"]}
+    if layer["type"] in ACTIVATIONS:
+        return "activation", {
+            **given,
+            "function": layer["type"],
+            **own("negative_slope", "relu_grad_at_zero"),
+            "grad_output": layer["grad_output"],
+        }
+    return "dense", {**given, **layer["params"], "grad_output": layer["grad_output"]}
 
 
 def check(kind: str, problem: dict[str, Any], result: str, answer: Any, **tolerance: float) -> dict[str, Any]:

@@ -13,8 +13,8 @@ import pytest
 
 from app.gallery.network import EXAMPLES
 
-ACTIVATIONS = {"relu", "leaky_relu", "sigmoid", "tanh", "softmax"}
-PARAMETERS = {"kernel": "grad_kernel", "weight": "grad_weight", "bias": "grad_bias"}
+from .checking import PARAMETERS, layer_problem
+
 # Strides, padding, dilation, ties, a leaky slope and softmax: what the gallery leaves out.
 SETTINGS = {
     "input": [[1, -2, 0, 3, 1], [0, 1, 2, -1, 2], [2, 0, -1, 1, 0], [1, 3, 0, 2, -2], [0, 1, 1, 0, 1]],
@@ -30,27 +30,6 @@ SETTINGS = {
     ],
     "target": [0.3, 0.7],
 }
-
-
-def layer_problem(sent: dict[str, Any], layer: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The check's kind and problem for one layer of the first step, as the page builds them."""
-    own = lambda *names: {name: sent[name] for name in names if name in sent}  # noqa: E731
-    given = {"input": layer["input"]}
-    if layer["type"] == "conv2d":
-        problem = {**given, **layer["params"], **own("stride", "padding", "dilation")}
-        return "conv", {**problem, "grad_output": layer["grad_output"]}
-    if layer["type"] in ("maxpool", "avgpool"):
-        mode = layer["type"].removesuffix("pool")
-        return "pool", {**given, "mode": mode, **own("size", "stride", "padding", "ties"), "grad_output": layer["grad_output"]}
-    if layer["type"] in ACTIVATIONS:
-        return "activation", {
-            **given,
-            "function": layer["type"],
-            **own("negative_slope", "relu_grad_at_zero"),
-            "grad_output": layer["grad_output"],
-        }
-    return "dense", {**given, **layer["params"], "grad_output": layer["grad_output"]}
-
 
 REQUESTS = [example.request for example in EXAMPLES] + [SETTINGS]
 

@@ -28,6 +28,8 @@ import { typeInfo } from "./network-request.js";
  * @property {Map<string, Part>} parts by name: `forward:i`, `grad_output:i`, `backward:i`, `loss`, `loss_grad`, `training`
  * @property {Map<string, HTMLElement>} figures each array's figure, by its `data-matrix` name
  * @property {(field: string, index: string|null) => void} point light up the twins of a cell, or clear
+ * @property {{element: HTMLElement, fields: string[]}[]} links each "Open layer n" link, with the arrays
+ *   whose numbers it carries (hidden while one of them is withheld)
  */
 
 /**
@@ -111,9 +113,11 @@ export function buildPanels(body, data) {
   };
 
   const layers = data.first_step.layers;
-  const sections = layers.map((layer, i) => layerSection(body, layer, i, layers.length, tensor, parts));
+  /** @type {Panels["links"]} */
+  const links = [];
+  const sections = layers.map((layer, i) => layerSection(body, layer, i, layers.length, tensor, parts, links));
   sections.push(lossSection(body, data, tensor, parts), trainingSection(body, data, tensor, parts));
-  return { sections, parts, figures, point };
+  return { sections, parts, figures, point, links };
 }
 
 /**
@@ -211,8 +215,9 @@ function arrowWords(layerBody) {
  * @param {number} count
  * @param {Function} tensor
  * @param {Map<string, Part>} parts
+ * @param {Panels["links"]} links
  */
-function layerSection(body, layer, i, count, tensor, parts) {
+function layerSection(body, layer, i, count, tensor, parts, links) {
   const n = i + 1;
   const sup = superscript;
   const info = typeInfo(layer.type);
@@ -229,6 +234,7 @@ function layerSection(body, layer, i, count, tensor, parts) {
     const a = element("a", "net-open", `Open layer ${n} on the ${link.title} page`);
     a.setAttribute("href", link.href);
     top.append(a);
+    links.push({ element: a, fields: [field("input"), field("grad_output")] });
   }
   const hasBias = "bias" in layer.params;
   const rules = layerRules(layer.type, n, { hasBias });

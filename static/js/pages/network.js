@@ -1,15 +1,20 @@
 /**
- * The network explorer: wires the settings panel, the API, the chain of Fig. 9.2, the timeline
- * and the panels. The page's state lives in the URL (see network-request.js); every number shown
- * comes from `POST /api/v1/network`.
+ * The network explorer: wires the settings panel, the API, the chain of Fig. 9.2, the timeline,
+ * the panels and "Check my answer" for a result of one layer. The page's state lives in the URL
+ * (see network-request.js), with the results a quiz link hides (`hide`); every number shown comes
+ * from `POST /api/v1/network`.
  */
 
 import { bringIntoView } from "../dom.js";
 import { PageRunner } from "../page-runner.js";
+import { Practice } from "../practice.js";
+import { hideCodec, hideLink } from "../quiz.js";
 import { writeQuery } from "../state.js";
+import { isHidden } from "../withhold.js";
 import { ChainView } from "./network-chain.js";
 import { NetworkForm } from "./network-form.js";
 import { buildPanels } from "./network-panels.js";
+import { askLayer, networkResults, networkValue, placeInNetwork } from "./network-practice.js";
 import { fitChain, linkFields, requestBody, stateFromSearch } from "./network-request.js";
 import { STAGE_TITLES, buildSteps, progress } from "./network-steps.js";
 
@@ -30,12 +35,14 @@ const page = {
 const chainElement = /** @type {HTMLElement} */ (document.getElementById("chain"));
 const stagesElement = /** @type {HTMLElement} */ (document.getElementById("stages"));
 
+const quiz = hideLink(location.search, () => runner.writeLink());
+
 const runner = new PageRunner({
   api: API,
   state: stateFromSearch(location.search),
   writeLink: (state) => {
     const { schema, values } = linkFields(state);
-    writeQuery(schema, values);
+    writeQuery({ ...schema, hide: hideCodec }, { ...values, hide: quiz.hide });
   },
   requestBody,
   delay: () => DEBOUNCE_MS,
@@ -43,22 +50,55 @@ const runner = new PageRunner({
   drawStep,
   onAnswer: (body, data) => {
     page.result = { body, data };
+    practice.update(body, data);
     show();
   },
   noun: "setting",
 });
 // An edit in the settings panel: keep the chain fitting, write the link, ask the API soon.
 runner.attach(new NetworkForm(runner.state, { onChange: (next) => runner.edit(fitChain(next)) }));
+
+const practice = new Practice({
+  kind: "network",
+  link: quiz,
+  timeline: runner.timeline,
+  results: networkResults,
+  exercises: false,
+  stages: {},
+  value: networkValue,
+  ask: askLayer,
+  place: (hint, name) => placeInNetwork(page.steps, hint, name),
+  redraw: (full) => (full ? drawPanels() : showLinks()),
+});
+document.querySelector(".net-dock")?.before(practice.element);
+
 runner.compute();
 
 function show() {
-  const { body, data } = /** @type {{body: Record<string, any>, data: Record<string, any>}} */ (page.result);
+  const { data } = /** @type {{body: Record<string, any>, data: Record<string, any>}} */ (page.result);
   page.chain = new ChainView(data);
   chainElement.replaceChildren(page.chain.element);
-  page.panels = buildPanels(body, data);
-  stagesElement.replaceChildren(...page.panels.sections);
+  drawPanels(false);
   page.steps = buildSteps(data);
   runner.showSteps(page.steps, STAGE_TITLES);
+}
+
+/**
+ * Build the panels afresh, as the withheld numbers now stand.
+ * @param {boolean} [draw] draw the timeline's current step on them (a new answer draws its own)
+ */
+function drawPanels(draw = true) {
+  if (!page.result) return;
+  const { body, data } = page.result;
+  page.panels = buildPanels(body, data);
+  stagesElement.replaceChildren(...page.panels.sections);
+  showLinks();
+  if (draw && page.steps.length) drawStep(runner.timeline.index, false);
+}
+
+/** "Open layer n" carries the layer's input and ∂L/∂Oⁿ: it waits while either is withheld. */
+function showLinks() {
+  for (const { element, fields } of page.panels?.links ?? []) element.hidden = fields.some(isHidden);
 }
 
 /**
