@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from app.engine.check import Candidate, Tolerance, check_answer, close
 from app.engine.conv import ConvSpec
 from app.engine.geometry import effective_size
-from app.engine.mistakes import Mistake, StageHint, conv, rnn
+from app.engine.dense import dense_backward, dense_forward
+from app.engine.mistakes import Mistake, StageHint, conv, dense, rnn
 from app.engine.mistakes.conv import ConvProblem, conv_results
 from app.engine.mistakes.conv_shapes import natural
 from app.engine.rnn import RnnParams, RnnSpec, rnn_backward, rnn_forward
@@ -95,6 +96,29 @@ def test_the_bptt_walk_with_no_switch_turned_is_the_engine_s(T, d_in, d_h, d_out
         assert_close(walked[name], getattr(engine, name), name)
     assert_close(walked["steps.grad_h"], engine.through_time.grad_h, "grad_h")
     assert_close(walked["steps.grad_h_from_next"], engine.through_time.from_next, "from_next")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 4), st.booleans(), st.integers(0, 2**32 - 1))
+def test_dense_mistakes_change_only_their_results_and_only_a_transposed_gradient_turns_its_shape(
+    n_out: int, n_in: int, biased: bool, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    x, w, b, g = rng.normal(size=n_in), rng.normal(size=(n_out, n_in)), rng.normal(size=n_out), rng.normal(size=n_out)
+    problem = dense.DenseProblem(x, w, b if biased else None, g)
+    output, cache = dense_forward(x, w, problem.bias)
+    grads = dense_backward(g, cache)
+    right = {"output": output, "grad_input": grads.grad_input, "grad_weight": grads.grad_weight}
+    made = {mistake.id: mistake.compute(problem) for mistake in dense.MISTAKES}
+    assert bool(made["input_grad_not_transposed"]) == (n_out == n_in), "W g needs a square W"
+    assert bool(made["bias_left_out"]) == biased
+    for mistake in dense.MISTAKES:
+        for variant in made[mistake.id]:
+            assert set(variant.results) <= set(mistake.results), mistake.id
+            for name, value in variant.results.items():
+                turned = right[name].T if mistake.id == "weight_grad_transposed" else right[name]
+                assert value.shape == turned.shape, f"{mistake.id} {name}: {value.shape}"
+    assert_close(made["weight_grad_transposed"][0].results["grad_weight"], grads.grad_weight.T, "x gᵀ")
 
 
 def _mistake(id: str) -> Mistake:
