@@ -3,7 +3,9 @@
  * real mathematics. A page describes an equation as lines of tokens; this module draws them.
  *
  * Tokens:
- * - `{sym: {name, sub?, sup?, grad?}}` a symbol such as I₁₁; `grad` writes ∂L/∂name_sub
+ * - `{sym: {name, sub?, sup?, grad?}}` a symbol such as I₁₁; `grad` writes ∂L/∂name_sub. A cell's
+ *   subscript is its list of 1-based indices, `sub: [1, 1]`: each index is a number of its own, so
+ *   I₁₁ reads "I sub 1 1" (row 1, column 1), not "I sub 11"
  * - `{num: x, paren?}` a number, rounded for display; `paren` wraps a negative one in parentheses
  * - `{frac: [tokens, tokens]}` a fraction
  * - `{text: "..."}` words inside the equation
@@ -11,12 +13,13 @@
  */
 
 import { alignLatex, latexButton } from "./latex.js";
-import { formatNumber } from "./number-format.js";
+import { formatNumber, subscriptText } from "./number-format.js";
 
 const MATHML = "http://www.w3.org/1998/Math/MathML";
 
 /**
- * @typedef {{name: string, sub?: string, sup?: string, grad?: boolean}} SymbolSpec
+ * @typedef {{name: string, sub?: string | number[], sup?: string, grad?: boolean}} SymbolSpec
+ *   `sub`: a letter, a word or one number as text, or a cell's 1-based indices
  * @typedef {string | {sym: SymbolSpec} | {num: number, paren?: boolean} | {frac: [Token[], Token[]]} | {text: string}} Token
  */
 
@@ -32,10 +35,32 @@ export function mathElement(tag, ...children) {
   return element;
 }
 
+/**
+ * The subscript of a symbol. A cell's indices are separate numbers between invisible separators
+ * (U+2063), or between the commas the page shows once an index has two digits (I₁₀,₃). Neither
+ * separator adds space (a comma operator would get a thin space after it), so the indices sit where
+ * one number's digits did; only a font's kerning between two digits, such as "11", no longer applies.
+ * @param {string | number[]} sub
+ * @returns {Element}
+ */
+function subscriptNode(sub) {
+  if (typeof sub === "string") return mathElement(/^\d+$/.test(sub) ? "mn" : "mi", sub);
+  const separator = subscriptText(sub).includes(",") ? "," : "\u2063";
+  const parts = sub.flatMap((index, k) => {
+    const number = mathElement("mn", String(index));
+    if (!k) return [number];
+    const mark = mathElement("mo", separator);
+    mark.setAttribute("lspace", "0");
+    mark.setAttribute("rspace", "0");
+    return [mark, number];
+  });
+  return parts.length === 1 ? parts[0] : mathElement("mrow", ...parts);
+}
+
 /** @param {SymbolSpec} spec @returns {Element} */
 export function symbolNode({ name, sub, sup, grad }) {
   const base = mathElement("mi", name);
-  const subNode = sub ? mathElement(/^[\d,]+$/.test(sub) ? "mn" : "mi", sub) : null;
+  const subNode = sub ? subscriptNode(sub) : null;
   const supNode = sup ? mathElement(sup.length === 1 ? "mo" : "mtext", sup) : null;
   let node = base;
   if (subNode && supNode) node = mathElement("msubsup", base, subNode, supNode);

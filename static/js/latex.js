@@ -8,7 +8,7 @@
  * of the equation module's tokens (I₁₁, ∂L/∂F₁₂, F¹⁸⁰₂₁, ỹ³) become their LaTeX spelling.
  */
 
-import { fullNumber } from "./number-format.js";
+import { fullNumber, subscriptText } from "./number-format.js";
 
 /**
  * @typedef {import("./equation.js").Token} Token
@@ -85,7 +85,7 @@ function latexMath(text) {
 function latexSymbol({ name, sub, sup, grad }) {
   let symbol = latexMath(name);
   if (/\\operatorname|\s/.test(symbol) && (sub || sup)) symbol = `{${symbol}}`;
-  if (sub) symbol += `_{${latexMath(sub)}}`;
+  if (sub) symbol += `_{${latexMath(subscriptText(sub))}}`;
   if (sup === "′") symbol += "'";
   else if (sup) symbol += `^{${latexMath(sup)}}`;
   return grad ? `\\frac{\\partial L}{\\partial ${symbol}}` : symbol;

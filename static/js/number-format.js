@@ -30,3 +30,15 @@ export function formatNumber(x) {
 export function fullNumber(x) {
   return Object.is(x, -0) ? "0" : String(x);
 }
+
+/**
+ * A subscript as the page writes it: a word or a single number as it is; a cell's 1-based
+ * indices side by side, `12` for row 1, column 2, or with a comma once one of them has two
+ * digits, `10,3`, so that the reader can tell where one index ends.
+ * @param {string | number[]} sub
+ * @returns {string}
+ */
+export function subscriptText(sub) {
+  if (typeof sub === "string") return sub;
+  return sub.join(sub.some((i) => String(i).length > 1) ? "," : "");
+}

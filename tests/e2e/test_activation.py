@@ -184,4 +184,4 @@ def test_softmax_over_channels_shows_the_api_numbers(page: Page, api) -> None:
     for field in ("output", "local_derivative", "grad_output", "grad_input", "jacobian"):
         assert rendered(page, field) == flatten(answer[field]), f"{field} differs from the API"
     page.locator('section[data-stage="3"] [data-matrix="grad_input"] td[data-index="1,1,1"]').hover()
-    expect(page.get_by_label("Equation, stage 4").locator("mtr").first).to_contain_text("J88")
+    expect(page.get_by_label("Equation, stage 4").locator("mtr").first).to_contain_text("J8\u20638")  # J₈₈, two indices

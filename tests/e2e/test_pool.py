@@ -83,7 +83,8 @@ def test_the_chapters_figures_explain_each_cell(page: Page) -> None:
             re.compile(rf"=\s*{re.escape(cells.nth(k).inner_text())}$")
         )
     route.locator('[data-matrix="grad_input"] td[data-index="1,0"]').hover()
-    expect(page.get_by_label("Equation, stage 3")).to_contain_text("I21")
+    # I₂₁: row 2 and column 1 are two numbers, an invisible separator (U+2063) between them.
+    expect(page.get_by_label("Equation, stage 3")).to_contain_text("I2\u20631")
     lit = route.locator('[data-matrix="grad_output"] td.is-source')
     assert lit.evaluate_all("cells => cells.map(c => c.dataset.index)") == ["0,0"]
 

@@ -7,6 +7,7 @@
 
 import { sumOfProducts } from "../equation.js";
 import { cellKey } from "./conv-model.js";
+import { subscript, symbolPlain } from "./layer-page.js";
 
 /**
  * @typedef {import("../equation.js").Token} Token
@@ -28,12 +29,6 @@ export const EXPANDED = ["output", "grad_kernel", "grad_input"];
 /** "row 2" or "rows 2–3": `length` positions from 0-based `start`, 1-based in words. */
 function spanWords(noun, start, length) {
   return length === 1 ? `${noun} ${start + 1}` : `${noun}s ${start + 1}–${start + length}`;
-}
-
-/** @param {number} r @param {number} c 0-based */
-function subscript(r, c) {
-  const [a, b] = [r + 1, c + 1];
-  return a > 9 || b > 9 ? `${a},${b}` : `${a}${b}`;
 }
 
 const NAMES = {
@@ -459,9 +454,6 @@ function update(model, index, field, gradField, updatedField) {
   });
 }
 
-const SUBSCRIPTS = { 0: "₀", 1: "₁", 2: "₂", 3: "₃", 4: "₄", 5: "₅", 6: "₆", 7: "₇", 8: "₈", 9: "₉", ",": "," };
-const SUPERSCRIPTS = { 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹", "(": "⁽", ")": "⁾", ",": "˒" };
-
 /**
  * A cell's symbol as plain text with Unicode sub- and superscripts, e.g. `∂L/∂F₁₂` or `O⁽²⁾₁₁`.
  * @param {ConvModel} model
@@ -469,7 +461,5 @@ const SUPERSCRIPTS = { 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 
  * @param {number[]} index canonical
  */
 export function symbolText(model, field, index) {
-  const { name, sub, sup, grad } = /** @type {{sym: import("../equation.js").SymbolSpec}} */ (symbolOf(model, field, index)).sym;
-  const map = (text, table) => [...(text ?? "")].map((ch) => table[ch] ?? ch).join("");
-  return `${grad ? "∂L/∂" : ""}${name}${map(sup, SUPERSCRIPTS)}${map(sub, SUBSCRIPTS)}`;
+  return symbolPlain(/** @type {{sym: import("../equation.js").SymbolSpec}} */ (symbolOf(model, field, index)).sym);
 }

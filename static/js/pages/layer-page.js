@@ -6,6 +6,7 @@
 
 import { bringIntoView, element, paragraph, span } from "../dom.js";
 import { equationBlock, symbolNode } from "../equation.js";
+import { subscriptText } from "../number-format.js";
 
 /** @param {number} n @returns {number[]} 0 … n − 1 */
 export const range = (n) => Array.from({ length: n }, (_, i) => i);
@@ -31,17 +32,18 @@ const SUPERSCRIPTS = { 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 
  */
 export function symbolPlain({ name, sub, sup, grad }) {
   const map = (text, table) => [...(text ?? "")].map((ch) => table[ch] ?? ch).join("");
-  return `${grad ? "∂L/∂" : ""}${name}${map(sup, SUPERSCRIPTS)}${map(sub, SUBSCRIPTS)}`;
+  return `${grad ? "∂L/∂" : ""}${name}${map(sup, SUPERSCRIPTS)}${map(sub && subscriptText(sub), SUBSCRIPTS)}`;
 }
 
 /**
- * The 1-based subscript of cell (r, c), e.g. `21`, or `10,3` once a number has two digits.
+ * The subscript of cell (r, c): its 1-based indices, written `21`, or `10,3` once a number has
+ * two digits, and read as two numbers.
  * @param {number} r 0-based
  * @param {number} c 0-based
+ * @returns {number[]}
  */
 export function subscript(r, c) {
-  const [a, b] = [r + 1, c + 1];
-  return a > 9 || b > 9 ? `${a},${b}` : `${a}${b}`;
+  return [r + 1, c + 1];
 }
 
 /**

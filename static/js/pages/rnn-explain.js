@@ -5,7 +5,7 @@
  */
 
 import { sumOfProducts } from "../equation.js";
-import { formatNumber } from "../number-format.js";
+import { formatNumber, subscriptText } from "../number-format.js";
 import { isHidden } from "../withhold.js";
 import { parsePath, stepPath } from "./rnn-model.js";
 
@@ -39,9 +39,9 @@ function subscriptDigits(n) {
   return String(n).replace(/\d/g, (d) => SUBSCRIPTS[Number(d)]);
 }
 
-/** A weight's subscript from 0-based row and column: "12", or "1,12" past 9. */
+/** A weight's subscript from 0-based row and column: its 1-based indices, written "12", or "1,12" past 9. */
 function pairSub(r, c) {
-  return r + 1 > 9 || c + 1 > 9 ? `${r + 1},${c + 1}` : `${r + 1}${c + 1}`;
+  return [r + 1, c + 1];
 }
 
 /** @param {number} x @returns {Token} */
@@ -115,7 +115,7 @@ export function symbolText(model, path, index) {
 
 /** @param {RnnModel} model @param {string} name @param {number[]} index */
 function weightSub(model, name, index) {
-  if (index.length === 2) return subscriptDigits(pairSub(index[0], index[1]));
+  if (index.length === 2) return subscriptDigits(subscriptText(pairSub(index[0], index[1])));
   if (index.length === 1 && model.weights[name].length > 1) return subscriptDigits(index[0] + 1);
   return "";
 }
