@@ -10,7 +10,6 @@ from typing import Any
 from playwright.sync_api import Locator, Page, expect
 
 from app.gallery.activation import EXAMPLES as ACTIVATION
-from app.gallery.conv import EXAMPLES as CONV
 from app.gallery.pool import EXAMPLES as POOL
 from app.gallery.rnn import EXAMPLES as RNN
 
